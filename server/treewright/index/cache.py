@@ -1,0 +1,186 @@
+"""The on-disk index cache: one SQLite file per workspace folder, under `.treewright/`.
+
+Rows are keyed by path and carry the content hash they were computed from, so a restart
+re-parses only files whose content changed. Definitions, references and errors are stored
+as marshalled tuples: one blob per file loads in microseconds. A cache that is corrupt, of
+another schema version, or cannot be written is never fatal: it is rebuilt, or the index
+runs in memory and says why in `problem`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+# Bump whenever the stored tuples or the tags queries change meaning.
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS files (
+    path TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    language TEXT,
+    status TEXT NOT NULL,
+    definitions BLOB,
+    ref_counts BLOB,
+    refs BLOB,
+    errors BLOB
+);
+"""
+
+
+@dataclass(slots=True)
+class CachedFile:
+    path: str
+    hash: str
+    size: int
+    mtime_ns: int
+    language: str | None
+    status: str
+    definitions: bytes | None
+    ref_counts: bytes | None
+
+
+@dataclass(slots=True)
+class StoredFile(CachedFile):
+    refs: bytes | None
+    errors: bytes | None
+
+
+class IndexCache:
+    def __init__(self, directory: Path, grammar_version: str = ""):
+        self.directory = directory
+        self.path = directory / "index.sqlite"
+        self.problem: str | None = None
+        # The tags queries are part of the schema: a changed query must re-parse everything.
+        self._version = f"{SCHEMA_VERSION}:{grammar_version}"
+        self.db = self._open()
+
+    def _open(self) -> sqlite3.Connection:
+        try:
+            self.directory.mkdir(parents=True, exist_ok=True)
+            ignore = self.directory / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("*\n", "utf-8")
+            db = self._connect(self.path)
+            if self._stored_version(db) != self._version:
+                db.close()
+                log.info("index cache %s is of another version: rebuilding", self.path)
+                self._remove()
+                db = self._connect(self.path)
+            return db
+        except sqlite3.DatabaseError as e:
+            log.warning("index cache %s is unreadable (%s): rebuilding", self.path, e)
+            try:
+                self._remove()
+                return self._connect(self.path)
+            except (OSError, sqlite3.Error) as e2:
+                return self._in_memory(f"cannot rebuild the index cache at {self.path}: {e2}")
+        except OSError as e:
+            return self._in_memory(f"cannot write the index cache at {self.directory}: {e}")
+
+    def _in_memory(self, problem: str) -> sqlite3.Connection:
+        self.problem = problem + " (indexing in memory only)"
+        log.warning(self.problem)
+        return self._connect(":memory:")
+
+    def _connect(self, path: Path | str) -> sqlite3.Connection:
+        db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        db.execute(
+            "INSERT OR IGNORE INTO meta(key, value) VALUES ('version', ?)", (self._version,)
+        )
+        db.execute("SELECT count(*) FROM files").fetchone()  # fails fast on a corrupt file
+        return db
+
+    @staticmethod
+    def _stored_version(db: sqlite3.Connection) -> str | None:
+        row = db.execute("SELECT value FROM meta WHERE key = 'version'").fetchone()
+        return row[0] if row else None
+
+    def _remove(self) -> None:
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(self.path) + suffix).unlink(missing_ok=True)
+
+    def load(self) -> dict[str, CachedFile]:
+        try:
+            rows = self.db.execute(
+                "SELECT path, hash, size, mtime_ns, language, status, definitions, ref_counts"
+                " FROM files"
+            ).fetchall()
+        except sqlite3.DatabaseError as e:
+            log.warning("index cache unreadable while loading (%s): starting empty", e)
+            return {}
+        return {row[0]: CachedFile(*row) for row in rows}
+
+    def put_many(self, files: list[StoredFile]) -> None:
+        if not files:
+            return
+        try:
+            with self._transaction():
+                self.db.executemany(
+                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    [
+                        (f.path, f.hash, f.size, f.mtime_ns, f.language, f.status,
+                         f.definitions, f.ref_counts, f.refs, f.errors)
+                        for f in files
+                    ],
+                )
+        except sqlite3.Error as e:
+            self._write_failed(e)
+
+    def touch(self, path: str, size: int, mtime_ns: int) -> None:
+        """Record a new mtime for a file whose content hash is unchanged."""
+        try:
+            self.db.execute(
+                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
+            )
+        except sqlite3.Error as e:
+            self._write_failed(e)
+
+    def delete_many(self, paths: list[str]) -> None:
+        if not paths:
+            return
+        try:
+            with self._transaction():
+                self.db.executemany("DELETE FROM files WHERE path = ?", [(p,) for p in paths])
+        except sqlite3.Error as e:
+            self._write_failed(e)
+
+    def refs(self, path: str) -> bytes | None:
+        try:
+            row = self.db.execute("SELECT refs FROM files WHERE path = ?", (path,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return row[0] if row else None
+
+    @contextlib.contextmanager
+    def _transaction(self):
+        self.db.execute("BEGIN")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def _write_failed(self, error: Exception) -> None:
+        if self.problem is None:
+            self.problem = f"cannot write the index cache at {self.path}: {error}"
+            log.warning(self.problem)
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass

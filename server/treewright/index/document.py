@@ -1,0 +1,241 @@
+"""An open document: its text, its syntax tree, and tags kept current on every keystroke.
+
+An edit re-parses incrementally (the old tree guides the parser) and re-runs the tags
+query only over the lines the edit and tree-sitter's changed ranges cover. Definitions
+outside those lines are shifted, and references are kept per line so that an edit splices
+the lines it touched instead of moving every reference after it: a keystroke in a large
+file costs about what one in a small file does.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+
+from tree_sitter import Point as TSPoint
+from tree_sitter import Tree
+
+from treewright.index.languages import new_parser
+from treewright.index.tags import (
+    Definition,
+    FileTags,
+    Point,
+    Reference,
+    SyntaxError_,
+    extract,
+    query_tags,
+    syntax_errors,
+    with_parents,
+)
+
+RowRefs = tuple[tuple[str, int], ...]  # the (name, byte column) of each reference on a line
+
+
+def line_starts(source: bytes) -> list[int]:
+    starts = [0]
+    find = source.find
+    i = find(b"\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find(b"\n", i + 1)
+    return starts
+
+
+def _by_row(references: list[Reference], first_row: int, rows: int) -> list[RowRefs]:
+    buckets: list[list[tuple[str, int]]] = [[] for _ in range(rows)]
+    for r in references:
+        buckets[r.row - first_row].append((r.name, r.col))
+    return [tuple(b) for b in buckets]
+
+
+class Document:
+    def __init__(self, language: str | None, source: bytes):
+        self.language = language
+        self._parser = new_parser(language) if language else None
+        self.source = b""
+        self.lines: list[int] = [0]
+        self.tree: Tree | None = None
+        self.definitions: list[Definition] = []
+        self.errors: list[SyntaxError_] = []
+        self.ref_counts: Counter[str] = Counter()
+        self._ref_rows: list[RowRefs] = [()]
+        self.replace(source)
+
+    @property
+    def tags(self) -> FileTags:
+        return FileTags(self.language or "", self.definitions, self.references(), self.errors)
+
+    def references(self) -> list[Reference]:
+        lines = self.lines
+        return [
+            Reference(name, row, col, lines[row] + col)
+            for row, refs in enumerate(self._ref_rows)
+            for name, col in refs
+        ]
+
+    # ---- positions ----------------------------------------------------------------------
+
+    def line_bytes(self, row: int) -> bytes:
+        """The bytes of line `row`, without its line break; empty past the end."""
+        if row < 0 or row >= len(self.lines):
+            return b""
+        start, end = self.lines[row], self._line_end(row)
+        if end > start and self.source[end - 1 : end] == b"\r":
+            end -= 1
+        return self.source[start:end]
+
+    def offset(self, point: Point) -> int:
+        """The byte offset of a (row, byte column) point, clamped into the document."""
+        row, col = point
+        if row >= len(self.lines):
+            return len(self.source)
+        if row < 0:
+            return 0
+        return min(self.lines[row] + max(col, 0), self._line_end(row))
+
+    def point(self, offset: int) -> Point:
+        """The (row, byte column) of a byte offset."""
+        row = bisect.bisect_right(self.lines, offset) - 1
+        return (row, offset - self.lines[row])
+
+    def _line_end(self, row: int) -> int:
+        return self.lines[row + 1] - 1 if row + 1 < len(self.lines) else len(self.source)
+
+    # ---- changes ------------------------------------------------------------------------
+
+    def replace(self, source: bytes) -> None:
+        """Full replacement (didOpen, full-text didChange)."""
+        self.source = source
+        self.lines = line_starts(source)
+        self._ref_rows = [()] * len(self.lines)
+        if self._parser is None:
+            return
+        self.tree = self._parser.parse(source)
+        tags = extract(self.language, self.tree)
+        self.definitions, self.errors = tags.definitions, tags.errors
+        self.ref_counts = Counter(r.name for r in tags.references)
+        self._ref_rows = _by_row(tags.references, 0, len(self.lines))
+
+    def edit(self, start: Point, end: Point, text: bytes) -> None:
+        """Replace the bytes between two points with `text` (an incremental didChange)."""
+        start_byte = self.offset(start)
+        old_end_byte = max(self.offset(end), start_byte)
+        start, old_end = self.point(start_byte), self.point(old_end_byte)
+        new_end_byte = start_byte + len(text)
+        delta = new_end_byte - old_end_byte
+        breaks = text.count(b"\n")
+        if breaks:
+            new_end = (start[0] + breaks, len(text) - text.rfind(b"\n") - 1)
+        else:
+            new_end = (start[0], start[1] + len(text))
+
+        self.source = self.source[:start_byte] + text + self.source[old_end_byte:]
+        inserted = []
+        i = text.find(b"\n")
+        while i != -1:
+            inserted.append(start_byte + i + 1)
+            i = text.find(b"\n", i + 1)
+        self.lines[start[0] + 1 : old_end[0] + 1] = inserted
+        for row in range(new_end[0] + 1, len(self.lines)):
+            self.lines[row] += delta
+        if self._parser is None or self.tree is None:
+            self._ref_rows = [()] * len(self.lines)
+            return
+
+        old_tree = self.tree
+        old_tree.edit(
+            start_byte=start_byte,
+            old_end_byte=old_end_byte,
+            new_end_byte=new_end_byte,
+            start_point=TSPoint(*start),
+            old_end_point=TSPoint(*old_end),
+            new_end_point=TSPoint(*new_end),
+        )
+        tree = self._parser.parse(self.source, old_tree)
+        first_row, last_row = start[0], new_end[0]
+        for r in old_tree.changed_ranges(tree):
+            first_row = min(first_row, r.start_point[0])
+            last_row = max(last_row, r.end_point[0])
+        # The touched lines, widened by one line either side so that nodes which merely
+        # touch them (a definition ending on the line before) count as touched.
+        first_row = max(first_row - 1, 0)
+        last_row = min(last_row + 1, len(self.lines) - 1)
+        self.tree = tree
+        shift = _Shift(start_byte, old_end_byte, new_end_byte, old_end, new_end)
+        self._retag(tree, first_row, last_row, shift)
+
+    def _retag(self, tree: Tree, first_row: int, last_row: int, shift: _Shift) -> None:
+        lo = self.lines[first_row]
+        hi = self._line_end(last_row)
+        old_last_row = last_row - shift.rows
+        old_lo, old_hi = lo, hi - shift.delta  # the same lines in the old text
+        fresh_defs, fresh_refs = query_tags(self.language, tree.root_node, (lo, hi))
+        fresh_defs = [d for d in fresh_defs if d.start_byte <= hi and d.end_byte >= lo]
+        fresh_refs = [r for r in fresh_refs if first_row <= r.row <= last_row]
+
+        kept = [
+            shift.definition(d)
+            for d in self.definitions
+            if not (d.start_byte <= old_hi and d.end_byte >= old_lo)
+        ]
+        definitions = kept + fresh_defs
+        definitions.sort(key=lambda d: (d.start_byte, -d.end_byte))
+        self.definitions = with_parents(definitions)
+        self.errors = syntax_errors(tree.root_node)
+
+        for refs in self._ref_rows[first_row : old_last_row + 1]:
+            self.ref_counts.subtract(name for name, _ in refs)
+        self.ref_counts.update(r.name for r in fresh_refs)
+        self._ref_rows[first_row : old_last_row + 1] = _by_row(
+            fresh_refs, first_row, last_row - first_row + 1
+        )
+
+
+class _Shift:
+    """Moves positions of the old text that lie outside an edit to the new text.
+
+    The arithmetic of tree-sitter's `Tree.edit`: positions before the edit stay, those
+    after it move by the byte delta, and those on the edit's last line also by columns.
+    """
+
+    def __init__(
+        self, start_byte: int, old_end_byte: int, new_end_byte: int, old_end: Point, new_end: Point
+    ):
+        self.start_byte = start_byte
+        self.old_end_byte = old_end_byte
+        self.delta = new_end_byte - old_end_byte
+        self.old_end = old_end
+        self.new_end = new_end
+        self.rows = new_end[0] - old_end[0]
+
+    def offset(self, b: int) -> int:
+        if b <= self.start_byte:
+            return b
+        if b >= self.old_end_byte:
+            return b + self.delta
+        return self.old_end_byte + self.delta
+
+    def point(self, b: int, p: Point) -> Point:
+        if b <= self.start_byte:
+            return p
+        if b < self.old_end_byte:
+            return self.new_end
+        if p[0] == self.old_end[0]:
+            return (self.new_end[0], self.new_end[1] + p[1] - self.old_end[1])
+        return (p[0] + self.rows, p[1])
+
+    def definition(self, d: Definition) -> Definition:
+        if d.end_byte <= self.start_byte:
+            return d
+        return Definition(
+            d.name,
+            d.kind,
+            self.point(d.start_byte, d.start),
+            self.point(d.end_byte, d.end),
+            self.point(d.name_byte, d.name_start),
+            self.point(d.name_byte + d.name_end[1] - d.name_start[1], d.name_end),
+            self.offset(d.start_byte),
+            self.offset(d.end_byte),
+            self.offset(d.name_byte),
+            d.parent,
+        )

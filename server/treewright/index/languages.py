@@ -1,0 +1,84 @@
+"""Which grammar parses which file, and the compiled tags query of each language.
+
+`grammars/languages.toml` maps file extensions to tree-sitter grammars from
+tree-sitter-language-pack; `grammars/<lang>/tags.scm` says what is a definition and
+what is a reference. Queries are compiled once per language per process, because
+compiling one costs milliseconds and a workspace has thousands of files.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import tree_sitter_language_pack as language_pack
+from tree_sitter import Language, Parser, Query
+
+
+def grammars_dir() -> Path:
+    """The grammars folder: inside the installed wheel, or at the root of a source checkout."""
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "grammars", here.parent.parent / "grammars"):
+        if (candidate / "languages.toml").is_file():
+            return candidate
+    raise FileNotFoundError("grammars/languages.toml not found next to the treewright package")
+
+
+@dataclass(frozen=True)
+class LanguageSpec:
+    name: str
+    grammar: str
+    extensions: tuple[str, ...]
+    filenames: tuple[str, ...]
+
+
+@functools.cache
+def specs() -> dict[str, LanguageSpec]:
+    data = tomllib.loads((grammars_dir() / "languages.toml").read_text("utf-8"))
+    return {
+        name: LanguageSpec(
+            name=name,
+            grammar=entry.get("grammar", name),
+            extensions=tuple(e.lower().lstrip(".") for e in entry.get("extensions", [])),
+            filenames=tuple(entry.get("filenames", [])),
+        )
+        for name, entry in data.items()
+    }
+
+
+@functools.cache
+def _by_extension() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for spec in specs().values():
+        for ext in spec.extensions:
+            table[ext] = spec.name
+        for filename in spec.filenames:
+            table["/" + filename] = spec.name
+    return table
+
+
+def language_for_path(path: str) -> str | None:
+    """The language name for a file path, or None when no grammar handles it."""
+    table = _by_extension()
+    base = path.rsplit("/", 1)[-1]
+    if ("/" + base) in table:
+        return table["/" + base]
+    _, dot, ext = base.rpartition(".")
+    return table.get(ext.lower()) if dot else None
+
+
+@functools.cache
+def ts_language(name: str) -> Language:
+    return language_pack.get_language(specs()[name].grammar)
+
+
+def new_parser(name: str) -> Parser:
+    return Parser(ts_language(name))
+
+
+@functools.cache
+def tags_query(name: str) -> Query:
+    source = (grammars_dir() / name / "tags.scm").read_text("utf-8")
+    return Query(ts_language(name), source)

@@ -1,0 +1,27 @@
+"""pygls's protocol with two Treewright choices: UTF-8 positions whenever the client offers
+them, and no second copy of open documents (Treewright keeps its own, in index.document)."""
+
+from __future__ import annotations
+
+from lsprotocol import types as lsp
+from pygls.protocol import LanguageServerProtocol, lsp_method
+
+
+class TreewrightProtocol(LanguageServerProtocol):
+    @lsp_method(lsp.INITIALIZE)
+    def lsp_initialize(self, params: lsp.InitializeParams):
+        # Tree-sitter counts bytes, so UTF-8 needs no conversion; pygls would take the
+        # client's first preference instead, which is usually UTF-16.
+        general = params.capabilities.general
+        if general is not None and general.position_encodings:
+            if lsp.PositionEncodingKind.Utf8 in general.position_encodings:
+                general.position_encodings = [lsp.PositionEncodingKind.Utf8]
+            elif lsp.PositionEncodingKind.Utf16 in general.position_encodings:
+                general.position_encodings = [lsp.PositionEncodingKind.Utf16]
+        return (yield from super().lsp_initialize(params))
+
+    @lsp_method(lsp.TEXT_DOCUMENT_DID_CHANGE)
+    def lsp_text_document__did_change(self, params: lsp.DidChangeTextDocumentParams):
+        handler = self.fm.features.get(lsp.TEXT_DOCUMENT_DID_CHANGE)
+        if handler is not None:
+            yield handler, (params,), None

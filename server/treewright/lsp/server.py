@@ -1,0 +1,282 @@
+"""The Treewright language server: state shared by the handlers, and how it starts.
+
+Requests are answered on the asyncio loop from in-memory state; indexing runs in a
+background thread (its parsing in worker processes) and reports progress through
+`$/progress` and `treewright/indexStatus`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from treewright import __version__
+from treewright.index.document import Document
+from treewright.index.languages import language_for_path
+from treewright.index.repomap import RepoMapper
+from treewright.index.workspace import WorkspaceIndex
+from treewright.lsp.convert import LineBytes
+from treewright.lsp.positions import UTF16, from_lsp_column
+from treewright.lsp.protocol import TreewrightProtocol
+from treewright.settings import Settings, parse_settings
+
+log = logging.getLogger(__name__)
+
+# Seconds between two index progress reports: often enough to move, rarely enough to be free.
+_PROGRESS_INTERVAL = 0.1
+
+
+@dataclass
+class Folder:
+    uri: str
+    root: Path
+    index: WorkspaceIndex
+    mapper: RepoMapper
+    indexing: asyncio.Task | None = None
+
+
+@dataclass
+class OpenDocument:
+    uri: str
+    version: int | None
+    document: Document
+    folder: Folder | None
+    rel: str | None
+    published_errors: list = field(default_factory=list)
+
+
+class TreewrightServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(
+            "treewright",
+            __version__,
+            protocol_cls=TreewrightProtocol,
+            text_document_sync_kind=lsp.TextDocumentSyncKind.Incremental,
+        )
+        self.settings = Settings()
+        self.folders: list[Folder] = []
+        self.documents: dict[str, OpenDocument] = {}
+        self.ui: str | None = None
+        self.pending_warnings: list[str] = []
+
+    # ---- encoding and positions ---------------------------------------------------------
+
+    @property
+    def encoding(self) -> str:
+        try:
+            encoding = self.workspace.position_encoding or UTF16
+        except RuntimeError:  # before initialize
+            return UTF16
+        return getattr(encoding, "value", encoding)
+
+    def to_point(self, line_bytes: LineBytes, pos: lsp.Position) -> tuple[int, int]:
+        return (pos.line, from_lsp_column(line_bytes(pos.line), pos.character, self.encoding))
+
+    # ---- folders ------------------------------------------------------------------------
+
+    def add_folder(self, uri: str) -> Folder | None:
+        path = to_fs_path(uri)
+        if path is None or not Path(path).is_dir():
+            log.warning("workspace folder %s is not a local directory: not indexed", uri)
+            return None
+        root = Path(path).resolve()
+        index = WorkspaceIndex(
+            root,
+            exclude=self.settings.index_exclude,
+            max_file_bytes=self.settings.index_max_file_bytes,
+        )
+        if index.cache.problem:
+            self.pending_warnings.append(f"Treewright: {index.cache.problem}")
+        folder = Folder(uri, root, index, RepoMapper(index))
+        self.folders.append(folder)
+        return folder
+
+    def folder_of(self, path: Path) -> tuple[Folder, str] | tuple[None, None]:
+        for folder in sorted(self.folders, key=lambda f: -len(f.root.parts)):
+            rel = folder.index.relative(path)
+            if rel is not None:
+                return folder, rel
+        return None, None
+
+    def uri_of(self, folder: Folder, rel: str) -> str:
+        return from_fs_path(str(folder.root / rel)) or ""
+
+    # ---- documents ----------------------------------------------------------------------
+
+    def open_document(self, uri: str, version: int | None, text: str) -> OpenDocument:
+        path = to_fs_path(uri)
+        folder, rel = self.folder_of(Path(path)) if path else (None, None)
+        language = language_for_path(path or uri)
+        document = Document(language, text.encode("utf-8", "surrogatepass"))
+        opened = OpenDocument(uri, version, document, folder, rel)
+        self.documents[uri] = opened
+        if folder is not None and rel is not None:
+            folder.index.open_document(rel, document)
+        return opened
+
+    def close_document(self, uri: str) -> None:
+        opened = self.documents.pop(uri, None)
+        if opened is not None and opened.folder is not None and opened.rel is not None:
+            opened.folder.index.close_document(opened.rel)
+
+    def document_for(self, uri: str) -> Document:
+        """The open document, else the file on disk parsed now; unknown URIs are bad params."""
+        opened = self.documents.get(uri)
+        if opened is not None:
+            return opened.document
+        path = to_fs_path(uri)
+        try:
+            data = Path(path).read_bytes() if path else None
+        except OSError:
+            data = None
+        if data is None:
+            raise JsonRpcInvalidParams(f"Unknown document: {uri} is neither open nor a file")
+        return Document(language_for_path(path or uri), data)
+
+    def file_lines(self, uri: str) -> LineBytes:
+        """Line bytes of a document for position conversion: the open buffer, else the disk."""
+        opened = self.documents.get(uri)
+        if opened is not None:
+            return opened.document.line_bytes
+        path = to_fs_path(uri)
+        try:
+            lines = Path(path).read_bytes().split(b"\n") if path else []
+        except OSError:
+            lines = []
+
+        def line_bytes(row: int) -> bytes:
+            return lines[row].rstrip(b"\r") if 0 <= row < len(lines) else b""
+
+        return line_bytes
+
+    # ---- settings -----------------------------------------------------------------------
+
+    def apply_settings(self, data: object) -> None:
+        settings, warnings = parse_settings(data)
+        index_changed = (settings.index_exclude, settings.index_max_file_bytes) != (
+            self.settings.index_exclude,
+            self.settings.index_max_file_bytes,
+        )
+        self.settings = settings
+        for warning in warnings:
+            self.warn(warning)
+        if index_changed:
+            for folder in self.folders:
+                folder.index.exclude = settings.index_exclude
+                folder.index.max_file_bytes = settings.index_max_file_bytes
+            if any(f.index.ready for f in self.folders):
+                self.start_indexing()
+
+    def warn(self, message: str) -> None:
+        log.warning(message)
+        try:
+            self.window_show_message(
+                lsp.ShowMessageParams(type=lsp.MessageType.Warning, message=message)
+            )
+        except RuntimeError:  # not connected yet: shown once initialized
+            self.pending_warnings.append(message)
+
+    # ---- indexing -----------------------------------------------------------------------
+
+    def start_indexing(self) -> None:
+        for folder in self.folders:
+            if folder.indexing is None or folder.indexing.done():
+                folder.indexing = asyncio.ensure_future(self.index_folder(folder))
+
+    async def index_folder(self, folder: Folder) -> dict:
+        loop = asyncio.get_running_loop()
+        token = str(uuid.uuid4())
+        progress = await self._begin_progress(token, f"Treewright: indexing {folder.root.name}")
+        last = 0.0
+
+        def report(done: int, total: int) -> None:
+            nonlocal last
+            now = time.monotonic()
+            if done < total and now - last < _PROGRESS_INTERVAL:
+                return
+            last = now
+            loop.call_soon_threadsafe(self._report_index, folder, token, progress, done, total)
+
+        self.notify_index_status(folder, "indexing", 0)
+        try:
+            stats = await asyncio.to_thread(folder.index.build, report)
+        except Exception as e:  # an index failure must not take the server down
+            log.exception("indexing %s failed", folder.root)
+            self.warn(f"Treewright: indexing {folder.root} failed: {e}")
+            stats = None
+        if progress:
+            self.work_done_progress.end(
+                token, lsp.WorkDoneProgressEnd(message=f"{len(folder.index.files)} files")
+            )
+        ms = stats.ms if stats else 0.0
+        self.notify_index_status(folder, "ready", ms)
+        if folder.index.cache.problem:
+            self.warn(f"Treewright: {folder.index.cache.problem}")
+        return {"files": len(folder.index.files), "symbols": len(folder.index.symbols), "ms": ms}
+
+    async def _begin_progress(self, token: str, title: str) -> bool:
+        window = self.client_capabilities.window
+        if window is None or not window.work_done_progress:
+            return False
+        try:
+            await self.work_done_progress.create_async(token)
+        except Exception as e:  # the client refused the token: work on without progress
+            log.info("no progress for %s: %s", title, e)
+            return False
+        self.work_done_progress.begin(
+            token, lsp.WorkDoneProgressBegin(title=title, cancellable=False, percentage=0)
+        )
+        return True
+
+    def _report_index(
+        self, folder: Folder, token: str, progress: bool, done: int, total: int
+    ) -> None:
+        if progress:
+            self.work_done_progress.report(
+                token,
+                lsp.WorkDoneProgressReport(
+                    message=f"{done} / {total} files",
+                    percentage=int(done * 100 / total) if total else 100,
+                ),
+            )
+        self.notify_index_status(folder, "indexing", 0, done=done, total=total)
+
+    def notify_index_status(
+        self, folder: Folder, state: str, ms: float, done: int | None = None, total: int | None = None
+    ) -> None:
+        params = {
+            "state": state,
+            "folder": folder.uri,
+            "files": len(folder.index.files) if done is None else done,
+            "symbols": len(folder.index.symbols),
+            "ms": round(ms, 1),
+        }
+        if total is not None:
+            params["total"] = total
+        self.protocol.notify("treewright/indexStatus", params)
+
+
+def create_server() -> TreewrightServer:
+    from treewright.lsp.handlers import register
+
+    server = TreewrightServer()
+    register(server)
+    return server
+
+
+def run(tcp: str | None = None) -> None:
+    server = create_server()
+    if tcp:
+        host, _, port = tcp.rpartition(":")
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()

@@ -1,0 +1,89 @@
+"""Open documents: an incremental re-parse must give exactly what a full parse gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from treewright.index.document import Document
+from treewright.index.languages import new_parser
+from treewright.index.tags import extract
+
+MODELS = (Path(__file__).resolve().parents[2] / "examples/demo/inventory/models.py").read_bytes()
+TS = (Path(__file__).resolve().parents[2] / "examples/demo/web/src/api.ts").read_bytes()
+
+# What people type: identifiers, keywords, brackets, newlines, whole new definitions, and
+# deletions (an empty insertion over a range).
+SNIPPETS = [
+    b"", b"x", b"_", b"(", b")", b":", b"\n", b"    ", b"def ", b"class ", b"pass", b"'",
+    b"\ndef added(a, b):\n    return helper(a)\n", b"\nclass Added(Base):\n    def m(self):\n        pass\n",
+    b"#", b"\"\"\"", b"}", b"{", b"function f() {}\n", "é😀".encode(),
+]
+
+
+def _full(language: str, source: bytes):
+    tree = new_parser(language).parse(source)
+    return extract(language, tree)
+
+
+def _assert_same_as_full(doc: Document) -> None:
+    full = _full(doc.language, doc.source)
+    assert doc.definitions == full.definitions
+    assert doc.references() == full.references
+    assert doc.errors == full.errors
+    counts = {n: c for n, c in doc.ref_counts.items() if c}
+    expected: dict[str, int] = {}
+    for r in full.references:
+        expected[r.name] = expected.get(r.name, 0) + 1
+    assert counts == expected
+
+
+edits = st.lists(
+    st.tuples(st.floats(0, 1), st.integers(0, 40), st.sampled_from(SNIPPETS)), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=120, deadline=None)
+@given(edits=edits)
+def test_incremental_python_equals_full_parse(edits):
+    doc = Document("python", MODELS)
+    for where, length, text in edits:
+        start = int(where * len(doc.source))
+        end = min(start + length, len(doc.source))
+        doc.edit(doc.point(start), doc.point(end), text)
+        _assert_same_as_full(doc)
+
+
+@settings(max_examples=60, deadline=None)
+@given(edits=edits)
+def test_incremental_typescript_equals_full_parse(edits):
+    doc = Document("typescript", TS)
+    for where, length, text in edits:
+        start = int(where * len(doc.source))
+        end = min(start + length, len(doc.source))
+        doc.edit(doc.point(start), doc.point(end), text)
+    _assert_same_as_full(doc)
+
+
+def test_edit_positions_and_lines():
+    doc = Document("python", b"a = 1\nb = 2\n")
+    doc.edit((1, 0), (1, 1), b"bee")
+    assert doc.source == b"a = 1\nbee = 2\n"
+    assert [d.name for d in doc.definitions] == ["a", "bee"]
+    doc.edit((0, 5), (1, 0), b"\n\n")
+    assert doc.source == b"a = 1\n\nbee = 2\n"
+    assert doc.line_bytes(2) == b"bee = 2"
+    assert doc.definitions[1].start == (2, 0)
+    # Positions past the end clamp instead of failing.
+    doc.edit((99, 99), (120, 0), b"c = 3\n")
+    assert doc.source.endswith(b"c = 3\n")
+    _assert_same_as_full(doc)
+
+
+def test_document_without_a_grammar_keeps_text_only():
+    doc = Document(None, b"plain text\n")
+    doc.edit((0, 0), (0, 5), b"fancy")
+    assert doc.source == b"fancy text\n"
+    assert doc.definitions == [] and doc.tree is None

@@ -1,0 +1,238 @@
+"""The LSP basics end to end: a real server over stdio on a copy of examples/demo."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+from lsprotocol import types as lsp
+from pygls.exceptions import JsonRpcInvalidParams
+
+
+def _names(symbols) -> list[str]:
+    return [s.name for s in symbols]
+
+
+async def test_document_symbols_are_hierarchical(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    symbols = await session.client.text_document_document_symbol_async(
+        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=session.uri("inventory/models.py")))
+    )
+    assert _names(symbols) == ["StockError", "Item", "Warehouse"]
+    item = symbols[1]
+    assert item.kind == lsp.SymbolKind.Class
+    assert {"total_value", "is_low_stock", "to_dict", "from_dict"} <= set(_names(item.children))
+    assert all(c.kind == lsp.SymbolKind.Method for c in item.children)
+    # The class's name is selected on its own line: `class Item:` after a decorator.
+    line = (demo / "inventory/models.py").read_text().splitlines()[item.selection_range.start.line]
+    assert line[item.selection_range.start.character : item.selection_range.end.character] == "Item"
+
+
+async def test_index_reports_progress_and_status(demo, start_server):
+    session = await start_server(demo)
+    status = await session.wait_ready()
+    assert status["files"] >= 10 and status["symbols"] > 40
+    assert session.index_status[0]["state"] == "indexing"
+    reports = [v for values in session.client.progress_reports.values() for v in values]
+    assert isinstance(reports[0], lsp.WorkDoneProgressBegin)
+    assert "indexing" in reports[0].title
+    assert isinstance(reports[-1], lsp.WorkDoneProgressEnd)
+
+
+async def test_workspace_symbol_finds_across_files(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    found = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="Warehouse"))
+    assert found[0].name == "Warehouse"
+    assert found[0].location.uri == session.uri("inventory/models.py")
+    fuzzy = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="invval"))
+    assert "inventory_value" in _names(fuzzy)
+
+
+async def test_definition_across_files(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    uri = await session.open("inventory/cli.py")
+    lines = (demo / "inventory/cli.py").read_text().splitlines()
+    row = next(i for i, line in enumerate(lines) if "total = order_total(" in line)
+    col = lines[row].index("order_total") + 3
+    locations = await session.client.text_document_definition_async(
+        lsp.DefinitionParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(row, col))
+    )
+    assert locations[0].uri == session.uri("inventory/pricing.py")
+    target = (demo / "inventory/pricing.py").read_text().splitlines()[locations[0].range.start.line]
+    assert target.startswith("def order_total(")
+
+
+async def test_syntax_errors_are_published_and_cleared(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    uri = await session.open("broken.py", "def ok():\n    return 1\n\ndef broken(:\n    pass\n")
+    await session.client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    diagnostics = session.client.diagnostics[uri]
+    assert diagnostics and all(d.range.start.line == 3 for d in diagnostics)
+    assert diagnostics[0].severity == lsp.DiagnosticSeverity.Error
+    session.client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                lsp.TextDocumentContentChangePartial(
+                    range=lsp.Range(start=lsp.Position(3, 11), end=lsp.Position(3, 12)), text="x):"
+                )
+            ],
+        )
+    )
+    await session.client.wait_for_notification(lsp.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+    assert list(session.client.diagnostics[uri]) == []
+
+
+async def test_did_change_adds_a_function_that_workspace_symbol_finds(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    uri = await session.open("inventory/pricing.py")
+    before = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="surcharge_for_rush"))
+    assert before == []
+    session.client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=2),
+            content_changes=[
+                lsp.TextDocumentContentChangePartial(
+                    range=lsp.Range(start=lsp.Position(0, 0), end=lsp.Position(0, 0)),
+                    text="def surcharge_for_rush(total):\n    return total * 1.1\n\n\n",
+                )
+            ],
+        )
+    )
+    after = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="surcharge_for_rush"))
+    assert [(s.name, s.location.uri, s.location.range.start.line) for s in after] == [
+        ("surcharge_for_rush", uri, 0)
+    ]
+    symbols = await session.client.text_document_document_symbol_async(
+        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
+    assert symbols[0].name == "surcharge_for_rush"
+
+
+EMOJI_LINE = 'label = "🦀 crab 蟹" ; def after(): pass\n'
+EMOJI_SOURCE = 'def first():\n    return "😀 数据"\n\n' + 'x = "🦀蟹"; y = 1\ndef after_emoji(): pass\n'
+
+
+@pytest.mark.parametrize(
+    ("offered", "expected"),
+    [(None, "utf-16"), (["utf-16"], "utf-16"), (["utf-16", "utf-8"], "utf-8"), (["utf-32", "utf-8"], "utf-8")],
+)
+async def test_position_encoding_negotiation(demo, start_server, offered, expected):
+    session = await start_server(demo, encodings=offered)
+    assert session.initialize_result.capabilities.position_encoding == expected
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-8"])
+async def test_ranges_after_emoji_and_cjk(demo, start_server, encoding):
+    session = await start_server(demo, encodings=[encoding])
+    source = 'x = "🦀蟹"; y = 1\nclass Crab: pass\nz = ["😀", "数据"]; w = lambda: 0\n'
+    # A name after non-ASCII text on the same line: assignments at module level are variables.
+    uri = await session.open("crab.py", source)
+    symbols = await session.client.text_document_document_symbol_async(
+        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
+    by_name = {s.name: s for s in symbols}
+    line0 = source.splitlines()[0]
+    prefix = line0[: line0.index("y =")]
+    width = len(prefix.encode("utf-16-le")) // 2 if encoding == "utf-16" else len(prefix.encode())
+    assert by_name["y"].selection_range.start == lsp.Position(0, width)
+    assert by_name["y"].selection_range.end == lsp.Position(0, width + 1)
+    # Going the other way: a position after the emoji finds the definition of `y`... via `w`.
+    line2 = source.splitlines()[2]
+    prefix2 = line2[: line2.index("w =")]
+    width2 = len(prefix2.encode("utf-16-le")) // 2 if encoding == "utf-16" else len(prefix2.encode())
+    assert by_name["w"].selection_range.start == lsp.Position(2, width2)
+
+
+async def test_bad_requests_get_errors_and_the_server_lives_on(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    client = session.client
+    with pytest.raises(JsonRpcInvalidParams, match="Unknown document"):
+        await client.text_document_document_symbol_async(
+            lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=session.uri("nope.py")))
+        )
+    # A change to a document that was never opened is ignored.
+    client.text_document_did_change(
+        lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=session.uri("ghost.py"), version=3),
+            content_changes=[lsp.TextDocumentContentChangeWholeDocument(text="def ghost(): pass\n")],
+        )
+    )
+    uri = await session.open("inventory/pricing.py")
+    # Positions past the end of the line and of the file are clamped, not fatal.
+    ranges = await client.text_document_selection_range_async(
+        lsp.SelectionRangeParams(
+            text_document=lsp.TextDocumentIdentifier(uri=uri),
+            positions=[lsp.Position(2, 500), lsp.Position(10_000, 3)],
+        )
+    )
+    assert len(ranges) == 2
+    none = await client.text_document_definition_async(
+        lsp.DefinitionParams(text_document=lsp.TextDocumentIdentifier(uri=uri), position=lsp.Position(10_000, 0))
+    )
+    assert none == []
+    with pytest.raises(JsonRpcInvalidParams):
+        await client.protocol.send_request_async("treewright/repoMap", {"tokens": "many"})
+    # Still alive and correct.
+    symbols = await client.text_document_document_symbol_async(
+        lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
+    assert "order_total" in _names(symbols)
+
+
+async def test_empty_workspace(tmp_path, start_server):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    session = await start_server(empty)
+    status = await session.wait_ready()
+    assert status["files"] == 0
+    assert await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="x")) == []
+
+
+async def test_folding_and_repo_map(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    uri = session.uri("inventory/models.py")
+    folds = await session.client.text_document_folding_range_async(
+        lsp.FoldingRangeParams(text_document=lsp.TextDocumentIdentifier(uri=uri))
+    )
+    lines = (demo / "inventory/models.py").read_text().splitlines()
+    class_row = next(i for i, line in enumerate(lines) if line.startswith("class Warehouse"))
+    assert any(f.start_line == class_row and f.end_line > class_row + 5 for f in folds)
+    result = await session.client.protocol.send_request_async("treewright/repoMap", {"tokens": 300})
+    assert 0 < result.tokens <= 300
+    assert "inventory/models.py:" in result.text
+
+
+async def test_reindex_command_counts_files(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    (demo / "inventory" / "extra.py").write_text("def brand_new_helper():\n    return 42\n")
+    started = time.perf_counter()
+    result = await session.client.workspace_execute_command_async(
+        lsp.ExecuteCommandParams(command="treewright.reindex")
+    )
+    assert result["files"] >= 11 and result["symbols"] > 40
+    assert time.perf_counter() - started < 30
+    found = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="brand_new_helper"))
+    assert [s.name for s in found] == ["brand_new_helper"]
+
+
+async def test_saved_file_is_reindexed(demo, start_server):
+    session = await start_server(demo)
+    await session.wait_ready()
+    path = demo / "inventory" / "storage.py"
+    path.write_text(path.read_text() + "\n\ndef saved_later():\n    pass\n")
+    session.client.text_document_did_save(
+        lsp.DidSaveTextDocumentParams(text_document=lsp.TextDocumentIdentifier(uri=session.uri("inventory/storage.py")))
+    )
+    await asyncio.sleep(0)  # notifications are handled in order; the next request sees it
+    found = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="saved_later"))
+    assert [s.name for s in found] == ["saved_later"]
