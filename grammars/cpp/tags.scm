@@ -1,7 +1,6 @@
-; C++ tags. Several patterns may capture one node; the match tree-sitter completes first
-; wins (earliest last step, then the one rooted higher, then the one listed first). The
-; class-body patterns are rooted at the body, so a function there is a method rather than
-; a function. Out-of-line `A::f` definitions are methods too (a namespace-qualified free
+; C++ tags. When several patterns capture one node, the pattern listed first wins (index/tags.py):
+; the class-body patterns come first, so a function there is a method rather than a
+; function. Out-of-line `A::f` definitions are methods too (a namespace-qualified free
 ; function `ns::f` looks the same and is also reported as a method).
 
 ; Member functions defined or declared in a class body. Declarations count because a

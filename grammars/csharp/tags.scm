@@ -1,6 +1,5 @@
-; C# tags. Several patterns may capture one node; the match tree-sitter completes first
-; wins (earliest last step, then the pattern listed first), so `const` fields are listed
-; before plain fields.
+; C# tags. When several patterns capture one node, the pattern listed first wins (index/tags.py),
+; so `const` fields are listed before plain fields.
 
 [(class_declaration name: (identifier) @name)
  (record_declaration name: (identifier) @name)] @definition.class

@@ -1,8 +1,7 @@
 ; Go tags.
 ;
-; When several patterns capture the same definition node, the match that tree-sitter
-; completes first wins (the one whose last step is matched earliest, then the one listed
-; first). So every `type_spec` pattern ends on its `type:` child.
+; When several patterns capture one node, the pattern listed first wins (index/tags.py), so the
+; `type_spec` patterns go from specific (struct, interface) to general (type).
 
 (function_declaration name: (identifier) @name) @definition.function
 

@@ -1,5 +1,5 @@
-; Java tags. Several patterns may capture one node; the match tree-sitter completes first
-; wins (earliest last step, then the pattern listed first), so specific ones come first.
+; Java tags. When several patterns capture one node, the pattern listed first wins (index/tags.py),
+; so specific ones come first.
 
 [(class_declaration name: (identifier) @name)
  (record_declaration name: (identifier) @name)] @definition.class

@@ -1,7 +1,6 @@
 ; Kotlin tags. This grammar has few field names, so patterns rely on child order and
-; keywords. Several patterns may capture one node; the match tree-sitter completes first
-; wins (earliest last step, then the one rooted higher, then the one listed first): the
-; interface/enum patterns end on the name, like the class pattern, and come before it.
+; keywords. When several patterns capture one node, the pattern listed first wins (index/tags.py):
+; the interface and enum patterns come before the class pattern.
 
 (class_declaration "interface" (type_identifier) @name) @definition.interface
 (class_declaration "enum" (type_identifier) @name) @definition.enum

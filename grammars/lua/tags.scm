@@ -4,10 +4,8 @@
 ; function: in Lua that is how modules export plain functions (and constructors such as
 ; `M.new`). Either way the definition is named by its last part (`f`), as it is called.
 ;
-; When several patterns capture the same definition node, the match that tree-sitter
-; completes first wins: the one whose last step is matched earliest in the tree and, on
-; a tie, the one rooted higher up, then the one listed first. So the chunk-level
-; patterns below end on the assigned value and are listed specific-first.
+; When several patterns capture one node, the pattern listed first wins (index/tags.py), so
+; specific patterns are listed before general ones.
 
 (function_declaration
   name: (method_index_expression method: (identifier) @name)) @definition.method

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -62,6 +63,8 @@ class IndexCache:
         self.problem: str | None = None
         # The tags queries are part of the schema: a changed query must re-parse everything.
         self._version = f"{SCHEMA_VERSION}:{grammar_version}"
+        # One connection serves the indexing thread and the request loop: one user at a time.
+        self._lock = threading.RLock()
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -113,6 +116,10 @@ class IndexCache:
             Path(str(self.path) + suffix).unlink(missing_ok=True)
 
     def load(self) -> dict[str, CachedFile]:
+        with self._lock:
+            return self._load()
+
+    def _load(self) -> dict[str, CachedFile]:
         try:
             rows = self.db.execute(
                 "SELECT path, hash, size, mtime_ns, language, status, definitions, ref_counts"
@@ -142,9 +149,10 @@ class IndexCache:
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """Record a new mtime for a file whose content hash is unchanged."""
         try:
-            self.db.execute(
-                "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
-            )
+            with self._lock:
+                self.db.execute(
+                    "UPDATE files SET size = ?, mtime_ns = ? WHERE path = ?", (size, mtime_ns, path)
+                )
         except sqlite3.Error as e:
             self._write_failed(e)
 
@@ -159,20 +167,22 @@ class IndexCache:
 
     def refs(self, path: str) -> bytes | None:
         try:
-            row = self.db.execute("SELECT refs FROM files WHERE path = ?", (path,)).fetchone()
+            with self._lock:
+                row = self.db.execute("SELECT refs FROM files WHERE path = ?", (path,)).fetchone()
         except sqlite3.Error:
             return None
         return row[0] if row else None
 
     @contextlib.contextmanager
     def _transaction(self):
-        self.db.execute("BEGIN")
-        try:
-            yield
-        except BaseException:
-            self.db.execute("ROLLBACK")
-            raise
-        self.db.execute("COMMIT")
+        with self._lock:
+            self.db.execute("BEGIN")
+            try:
+                yield
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
 
     def _write_failed(self, error: Exception) -> None:
         if self.problem is None:
@@ -180,7 +190,8 @@ class IndexCache:
             log.warning(self.problem)
 
     def close(self) -> None:
-        try:
-            self.db.close()
-        except sqlite3.Error:
-            pass
+        with self._lock:
+            try:
+                self.db.close()
+            except sqlite3.Error:
+                pass

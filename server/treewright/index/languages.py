@@ -32,6 +32,7 @@ class LanguageSpec:
     grammar: str
     extensions: tuple[str, ...]
     filenames: tuple[str, ...]
+    queries: tuple[str, ...]
 
 
 @functools.cache
@@ -43,6 +44,7 @@ def specs() -> dict[str, LanguageSpec]:
             grammar=entry.get("grammar", name),
             extensions=tuple(e.lower().lstrip(".") for e in entry.get("extensions", [])),
             filenames=tuple(entry.get("filenames", [])),
+            queries=tuple(entry.get("queries", [name])),
         )
         for name, entry in data.items()
     }
@@ -78,7 +80,13 @@ def new_parser(name: str) -> Parser:
     return Parser(ts_language(name))
 
 
+def tags_source(name: str) -> str:
+    """The language's tags query: its `queries` folders' tags.scm files, in order."""
+    return "\n".join(
+        (grammars_dir() / folder / "tags.scm").read_text("utf-8") for folder in specs()[name].queries
+    )
+
+
 @functools.cache
 def tags_query(name: str) -> Query:
-    source = (grammars_dir() / name / "tags.scm").read_text("utf-8")
-    return Query(ts_language(name), source)
+    return Query(ts_language(name), tags_source(name))

@@ -4,8 +4,12 @@ Files are ranked by PageRank over the graph of which file references names that 
 file defines, personalised toward the files and names a request is about. A file's rank
 then flows along its edges to the definitions it references, and the best definitions are
 rendered as an outline (the path, then each definition's first line) cut to the budget.
-The graph depends only on the index, so it is cached per index generation; anything that
-depends on the request (focus, mentions) is applied per call and never cached.
+
+The graph, as sparse matrices, depends only on the index and is kept per index generation;
+what depends on the request (focus files, mentioned names) enters only through the
+personalisation vector and a final boost, and is never cached. networkx's pagerank would
+rebuild its scipy matrix from the graph on every call (over half a second on django), so
+the same power iteration runs here on the kept matrix.
 """
 
 from __future__ import annotations
@@ -17,22 +21,33 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import networkx as nx
+import numpy as np
+from scipy import sparse
 
 from treewright.index.tags import Definition
 from treewright.index.tokens import count_tokens
 from treewright.index.workspace import WorkspaceIndex
 
-# How much more a request's own files and names weigh in the ranking.
-_FOCUS_BOOST = 20.0
+_DAMPING = 0.85
+_ITERATIONS = 100
+_TOLERANCE = 1e-9
+# Personalisation mass for a request's own files and for files defining a mentioned name.
+_FOCUS_WEIGHT = 100.0
+_MENTION_WEIGHT = 50.0
 _MENTION_BOOST = 10.0
-# Names defined in many files (`get`, `__init__`, `run`) say little about who uses whom.
+# Names defined in more files than this (`setUp`, `__init__`, `get`) say nothing about
+# who uses whom; names defined in a few get a reduced weight.
+_MAX_DEFINERS = 20
 _COMMON_DEFINERS = 5
 _MAX_LINE = 160
 # Fields and variables are named by what they hold, and those names recur everywhere.
 _KIND_WEIGHT = {"field": 0.3, "property": 0.3, "variable": 0.3}
 # Languages whose files reference each other's definitions.
 _FAMILIES = {"typescript": "js", "tsx": "js", "javascript": "js", "c": "c", "cpp": "c"}
+# snake_case, camelCase or PascalCase with at least two words.
+_WORDY = re.compile(
+    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+"
+)
 
 
 @dataclass(frozen=True)
@@ -45,9 +60,14 @@ class RepoMap:
 @dataclass
 class _Graph:
     generation: int
-    # (referencing file, defining file) → name → weight
-    edges: dict[tuple[str, str], dict[str, float]]
+    files: list[str]
+    position: dict[str, int]
+    transition: sparse.csr_matrix  # column-stochastic: [dst, src] = share of src's weight
+    dangling: np.ndarray  # files that reference nothing
+    keys: list[tuple[str, str]]  # (defining file, name) per row of `flow`
+    flow: sparse.csr_matrix  # [key, src] = share of src's rank that reaches that name
     definers: dict[str, set[str]]
+    definitions: dict[str, list[Definition]]
 
 
 class RepoMapper:
@@ -56,148 +76,141 @@ class RepoMapper:
         self._graph: _Graph | None = None
         self._lock = threading.Lock()
 
+    def build(self, tokens: int = 1024, focus: Iterable[str] = (), mentions: Iterable[str] = ()) -> RepoMap:
+        graph = self._base_graph()
+        ranked = _rank(graph, {f for f in focus if f}, {m for m in mentions if m})
+        return self._fit(ranked, tokens)
+
     def _base_graph(self) -> _Graph:
         generation = self.index.generation
         with self._lock:
-            if self._graph is not None and self._graph.generation == generation:
-                return self._graph
-            definitions = self.index.all_definitions()
-            family = {rel: _family(self.index.language_of(rel)) for rel in definitions}
-            definers: dict[str, set[str]] = defaultdict(set)
-            for rel, defs in definitions.items():
-                for d in defs:
-                    definers[d.name].add(rel)
-            edges: dict[tuple[str, str], dict[str, float]] = defaultdict(dict)
-            for rel, counts in self.index.ref_counts().items():
-                mine = _family(self.index.language_of(rel))
-                for name, count in counts.items():
-                    targets = definers.get(name)
-                    if not targets:
-                        continue
-                    weight = _name_weight(name, len(targets)) * math.sqrt(count)
-                    for target in targets:
-                        # A Python file calling `quantity` says nothing about a TS field.
-                        if target != rel and family[target] == mine:
-                            edges[(rel, target)][name] = weight
-            self._graph = _Graph(generation, dict(edges), dict(definers))
+            if self._graph is None or self._graph.generation != generation:
+                self._graph = self._make_graph(generation)
             return self._graph
 
-    def build(
-        self,
-        tokens: int = 1024,
-        focus: Iterable[str] = (),
-        mentions: Iterable[str] = (),
-    ) -> RepoMap:
-        graph = self._base_graph()
-        focus = {f for f in focus if f}
-        mentions = {m for m in mentions if m}
-        ranked = self._rank_definitions(graph, focus, mentions)
-        return self._fit(ranked, tokens)
-
-    def _rank_definitions(
-        self, graph: _Graph, focus: set[str], mentions: set[str]
-    ) -> list[tuple[str, Definition]]:
+    def _make_graph(self, generation: int) -> _Graph:
         definitions = self.index.all_definitions()
-        g = nx.DiGraph()
-        g.add_nodes_from(definitions)
-        for (src, dst), names in graph.edges.items():
-            weight = sum(
-                w * (_MENTION_BOOST if n in mentions else 1.0) for n, w in names.items()
-            )
-            if src in focus:
-                weight *= _FOCUS_BOOST
-            g.add_edge(src, dst, weight=weight)
-        personal = {rel: 1.0 for rel in definitions}
-        for rel in focus:
-            if rel in personal:
-                personal[rel] += 100.0
-        for name in mentions:
-            for rel in graph.definers.get(name, ()):
-                personal[rel] += 50.0
-        for rel in personal:
-            stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
-            if stem in mentions:
-                personal[rel] += 50.0
-        if not g:
-            return []
-        try:
-            file_rank = nx.pagerank(g, weight="weight", personalization=personal)
-        except nx.PowerIterationFailedConvergence:
-            file_rank = {rel: 1.0 / len(g) for rel in g}
-
-        # Each file's rank flows out along its edges to the names it references.
-        score: dict[tuple[str, str], float] = defaultdict(float)
-        for (src, dst), names in graph.edges.items():
-            out = g.out_degree(src, weight="weight") or 1.0
-            edge = g[src][dst]["weight"]
-            share = file_rank.get(src, 0.0) * edge / out
-            total = sum(names.values()) or 1.0
-            for name, w in names.items():
-                score[(dst, name)] += share * w / total
-        ranked: list[tuple[float, str, Definition]] = []
+        ref_counts = self.index.ref_counts()
+        files = sorted(set(definitions) | set(ref_counts))
+        position = {rel: i for i, rel in enumerate(files)}
+        family = {rel: _family(self.index.language_of(rel)) for rel in files}
+        definers: dict[str, set[str]] = defaultdict(set)
         for rel, defs in definitions.items():
-            base = file_rank.get(rel, 0.0) * 1e-3  # an unreferenced definition still counts
             for d in defs:
-                s = (score.get((rel, d.name), 0.0) + base) * _KIND_WEIGHT.get(d.kind, 1.0)
-                if d.name in mentions:
-                    s *= _MENTION_BOOST
-                ranked.append((s, rel, d))
-        ranked.sort(key=lambda t: (-t[0], t[1], t[2].start_byte))
-        return [(rel, d) for _, rel, d in ranked]
+                definers[d.name].add(rel)
+
+        # (src, dst, name) → weight: src references `name`, which dst defines.
+        triples: list[tuple[int, int, str, float]] = []
+        for rel, counts in ref_counts.items():
+            src, mine = position[rel], family[rel]
+            for name, count in counts.items():
+                targets = definers.get(name)
+                if not targets or len(targets) > _MAX_DEFINERS:
+                    continue
+                weight = _name_weight(name, len(targets)) * math.sqrt(count)
+                for target in targets:
+                    # A Python file calling `quantity` says nothing about a TS field.
+                    if target != rel and family[target] == mine:
+                        triples.append((src, position[target], name, weight))
+
+        n = len(files)
+        out_weight = np.zeros(n)
+        for src, _, _, w in triples:
+            out_weight[src] += w
+        key_index: dict[tuple[str, str], int] = {}
+        rows, cols, shares, flow_rows = [], [], [], []
+        for src, dst, name, w in triples:
+            share = w / out_weight[src]
+            rows.append(dst)
+            cols.append(src)
+            shares.append(share)
+            flow_rows.append(key_index.setdefault((files[dst], name), len(key_index)))
+        transition = sparse.csr_matrix((shares, (rows, cols)), shape=(n, n))
+        flow = sparse.csr_matrix((shares, (flow_rows, cols)), shape=(len(key_index), n))
+        return _Graph(
+            generation, files, position, transition, out_weight == 0,
+            list(key_index), flow, dict(definers), definitions,
+        )
 
     def _fit(self, ranked: list[tuple[str, Definition]], budget: int) -> RepoMap:
-        """The longest prefix of the ranking whose rendering fits the token budget."""
+        """The best-ranked definitions whose outline fits the token budget.
+
+        Token counts of the outline add up line by line (see tokens.py), so definitions
+        are taken greedily in rank order, each costing its line plus, for a new file, the
+        file's header line.
+        """
         if budget <= 0 or not ranked:
             return RepoMap("", 0, 0)
         lines_cache: dict[str, list[str]] = {}
-        lo, hi = 0, len(ranked)
-        best = RepoMap("", 0, 0)
-        # Binary search on how many definitions to show; rendering is cheap next to ranking.
-        guess = min(hi, max(budget // 8, 1))
-        while lo < hi:
-            mid = (lo + hi + 1) // 2 if guess is None else guess
-            guess = None
-            text, files = self._render(ranked[:mid], lines_cache)
-            tokens = count_tokens(text)
-            if tokens <= budget:
-                best = RepoMap(text, files, tokens)
-                lo = mid
-            else:
-                hi = mid - 1
-        return best
-
-    def _render(
-        self, chosen: list[tuple[str, Definition]], lines_cache: dict[str, list[str]]
-    ) -> tuple[str, int]:
-        by_file: dict[str, list[Definition]] = defaultdict(list)
-        order: list[str] = []
-        for rel, d in chosen:
-            if rel not in by_file:
-                order.append(rel)
-            by_file[rel].append(d)
-        out: list[str] = []
-        for rel in sorted(order):
+        chosen: dict[str, dict[int, str]] = {}
+        used = 0
+        for rel, d in ranked:
+            row = d.name_start[0]
+            if rel in chosen and row in chosen[rel]:
+                continue
             lines = lines_cache.get(rel)
             if lines is None:
                 lines = lines_cache[rel] = self.index.text_lines(rel)
+            if row >= len(lines):
+                continue
+            line = "│" + _clip(lines[row].rstrip())
+            cost = count_tokens(line) + 1
+            if rel not in chosen:
+                cost += count_tokens(f"{rel}:") + 1
+            if used + cost > budget:
+                break
+            used += cost
+            chosen.setdefault(rel, {})[row] = line
+        out: list[str] = []
+        for rel in sorted(chosen):
             out.append(f"{rel}:")
-            shown: set[int] = set()
-            for d in sorted(by_file[rel], key=lambda d: d.start_byte):
-                row = d.name_start[0]
-                if row in shown or row >= len(lines):
-                    continue
-                shown.add(row)
-                line = lines[row].rstrip()
-                if len(line) > _MAX_LINE:
-                    line = line[:_MAX_LINE] + "…"
-                out.append(f"│{line}")
-        return ("\n".join(out) + "\n" if out else ""), len(order)
+            out.extend(line for _, line in sorted(chosen[rel].items()))
+        text = "\n".join(out) + "\n" if out else ""
+        return RepoMap(text, len(chosen), count_tokens(text))
 
 
-# snake_case, camelCase or PascalCase with at least two words.
-_WORDY = re.compile(
-    r"[a-z][a-z0-9]*(?:_[a-z0-9]+)+|[a-z]+(?:[A-Z][a-z0-9]*)+|[A-Z][a-z0-9]+(?:[A-Z][a-z0-9]*)+"
-)
+def _rank(graph: _Graph, focus: set[str], mentions: set[str]) -> list[tuple[str, Definition]]:
+    n = len(graph.files)
+    if n == 0:
+        return []
+    personal = np.ones(n)
+    for rel in focus:
+        if rel in graph.position:
+            personal[graph.position[rel]] += _FOCUS_WEIGHT
+    for name in mentions:
+        for rel in graph.definers.get(name, ()):
+            personal[graph.position[rel]] += _MENTION_WEIGHT
+    if mentions:
+        for rel, i in graph.position.items():
+            if rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] in mentions:
+                personal[i] += _MENTION_WEIGHT
+    personal /= personal.sum()
+
+    rank = np.full(n, 1.0 / n)
+    for _ in range(_ITERATIONS):
+        leaked = rank[graph.dangling].sum()
+        new = _DAMPING * (graph.transition @ rank + leaked * personal) + (1 - _DAMPING) * personal
+        if np.abs(new - rank).sum() < n * _TOLERANCE:
+            rank = new
+            break
+        rank = new
+
+    flowed = graph.flow @ rank if graph.keys else np.zeros(0)
+    score = dict(zip(graph.keys, flowed.tolist(), strict=True))
+    ranked: list[tuple[float, str, int, Definition]] = []
+    for rel, defs in graph.definitions.items():
+        base = rank[graph.position[rel]] * 1e-3  # an unreferenced definition still counts
+        for d in defs:
+            s = (score.get((rel, d.name), 0.0) + base) * _KIND_WEIGHT.get(d.kind, 1.0)
+            if d.name in mentions:
+                s *= _MENTION_BOOST
+            ranked.append((-s, rel, d.start_byte, d))
+    ranked.sort(key=lambda t: t[:3])
+    return [(rel, d) for _, rel, _, d in ranked]
+
+
+def _clip(line: str) -> str:
+    return line if len(line) <= _MAX_LINE else line[:_MAX_LINE] + "…"
 
 
 def _family(language: str | None) -> str | None:

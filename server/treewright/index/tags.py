@@ -2,8 +2,8 @@
 
 A tags query marks each definition node `@definition.<kind>` with its name node
 `@name`, and each referencing identifier `@reference` (or `@reference.<kind>`). When one
-node is captured as a definition by several patterns, the first pattern in the file wins,
-so a query lists its specific patterns (a method) before its general ones (a function).
+node is captured as a definition by several patterns, the pattern listed first wins, so
+a query lists its specific patterns (a method) before its general ones (a function).
 Positions are tree-sitter's: rows and UTF-8 byte columns; the LSP layer converts them.
 """
 
@@ -70,20 +70,23 @@ def query_tags(
     cursor = QueryCursor(tags_query(language))
     if byte_range is not None:
         cursor.set_byte_range(*byte_range)
-    seen: set[int] = set()
-    definitions: list[Definition] = []
+    # Matches arrive in the order tree-sitter completes them, not in pattern order, so
+    # the winner per definition node is chosen explicitly: the lowest pattern index.
+    chosen: dict[int, tuple[int, Definition]] = {}
+    seen_refs: set[int] = set()
     references: list[Reference] = []
-    for _pattern, captures in cursor.matches(root):
+    for pattern, captures in cursor.matches(root):
         for capture_name, nodes in captures.items():
             if capture_name.startswith("definition."):
                 names = captures.get("name")
                 if not names:
                     continue
                 node, name_node = nodes[0], names[0]
-                if node.id in seen:
+                previous = chosen.get(node.id)
+                if previous is not None and previous[0] <= pattern:
                     continue
-                seen.add(node.id)
-                definitions.append(
+                chosen[node.id] = (
+                    pattern,
                     Definition(
                         _text(name_node),
                         capture_name[len("definition."):],
@@ -95,17 +98,18 @@ def query_tags(
                         node.end_byte,
                         name_node.start_byte,
                         None,
-                    )
+                    ),
                 )
             elif capture_name == "reference" or capture_name.startswith("reference."):
                 for node in nodes:
-                    if node.id in seen:
+                    if node.id in seen_refs:
                         continue
-                    seen.add(node.id)
+                    seen_refs.add(node.id)
                     start = node.start_point
                     references.append(
                         Reference(_text(node), start[0], start[1], node.start_byte)
                     )
+    definitions = [d for _, d in chosen.values()]
     definitions.sort(key=lambda d: (d.start_byte, -d.end_byte))
     references.sort(key=lambda r: r.start_byte)
     return definitions, references

@@ -108,6 +108,7 @@ class WorkspaceIndex:
         self.generation = 0  # bumped on every change, for caches derived from the index
         self._lock = threading.RLock()
         self._build_lock = threading.Lock()
+        self._closing = False
         self.ready = False
 
     # ---- building -------------------------------------------------------------------
@@ -136,7 +137,10 @@ class WorkspaceIndex:
             done = total - len(to_parse)
             if progress:
                 progress(done, total)
-            for stored in self._parse(to_parse, workers, cancelled):
+            def stop() -> bool:
+                return self._closing or cancelled()
+
+            for stored in self._parse(to_parse, workers, stop):
                 with self._lock:
                     for s in stored:
                         self._remember_stored(s)
@@ -369,4 +373,7 @@ class WorkspaceIndex:
         return found[:limit]
 
     def close(self) -> None:
-        self.cache.close()
+        """Stop a build under way, wait for it, and close the cache."""
+        self._closing = True
+        with self._build_lock:
+            self.cache.close()

@@ -221,6 +221,9 @@ class TreewrightServer(LanguageServer):
         self.notify_index_status(folder, "ready", ms)
         if folder.index.cache.problem:
             self.warn(f"Treewright: {folder.index.cache.problem}")
+        # Build the reference graph now (and load the ranking library), off the loop, so
+        # that the first repo map a request needs costs only its own ranking.
+        await asyncio.to_thread(folder.mapper.build, 1)
         return {"files": len(folder.index.files), "symbols": len(folder.index.symbols), "ms": ms}
 
     async def _begin_progress(self, token: str, title: str) -> bool:
