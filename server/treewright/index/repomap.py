@@ -99,37 +99,51 @@ class RepoMapper:
             for d in defs:
                 definers[d.name].add(rel)
 
-        # (src, dst, name) → weight: src references `name`, which dst defines.
-        triples: list[tuple[int, int, str, float]] = []
+        # Per referenced name, once: where it is defined, as (file position, family, key
+        # row), and its weight; names defined nowhere or almost everywhere are left out.
+        keys: list[tuple[str, str]] = []
+        targets_of: dict[str, tuple[float, list[tuple[int, str | None, int]]]] = {}
+        referenced = set().union(*ref_counts.values())
+        for name in referenced:
+            where = definers.get(name)
+            if not where or len(where) > _MAX_DEFINERS:
+                continue
+            entries = []
+            for rel in sorted(where):
+                entries.append((position[rel], family[rel], len(keys)))
+                keys.append((rel, name))
+            targets_of[name] = (_name_weight(name, len(where)), entries)
+
+        # One entry per (src, dst, name): src references `name`, which dst defines.
+        srcs: list[int] = []
+        dsts: list[int] = []
+        weights: list[float] = []
+        key_rows: list[int] = []
         for rel, counts in ref_counts.items():
             src, mine = position[rel], family[rel]
             for name, count in counts.items():
-                targets = definers.get(name)
-                if not targets or len(targets) > _MAX_DEFINERS:
+                found = targets_of.get(name)
+                if found is None:
                     continue
-                weight = _name_weight(name, len(targets)) * math.sqrt(count)
-                for target in targets:
+                weight = found[0] * math.sqrt(count)
+                for dst, their_family, key in found[1]:
                     # A Python file calling `quantity` says nothing about a TS field.
-                    if target != rel and family[target] == mine:
-                        triples.append((src, position[target], name, weight))
+                    if dst != src and their_family == mine:
+                        srcs.append(src)
+                        dsts.append(dst)
+                        weights.append(weight)
+                        key_rows.append(key)
 
         n = len(files)
-        out_weight = np.zeros(n)
-        for src, _, _, w in triples:
-            out_weight[src] += w
-        key_index: dict[tuple[str, str], int] = {}
-        rows, cols, shares, flow_rows = [], [], [], []
-        for src, dst, name, w in triples:
-            share = w / out_weight[src]
-            rows.append(dst)
-            cols.append(src)
-            shares.append(share)
-            flow_rows.append(key_index.setdefault((files[dst], name), len(key_index)))
-        transition = sparse.csr_matrix((shares, (rows, cols)), shape=(n, n))
-        flow = sparse.csr_matrix((shares, (flow_rows, cols)), shape=(len(key_index), n))
+        src_array = np.asarray(srcs, dtype=np.int64)
+        weight_array = np.asarray(weights, dtype=float)
+        out_weight = np.bincount(src_array, weights=weight_array, minlength=n)
+        shares = weight_array / out_weight[src_array] if srcs else weight_array
+        transition = sparse.csr_matrix((shares, (dsts, src_array)), shape=(n, n))
+        flow = sparse.csr_matrix((shares, (key_rows, src_array)), shape=(len(keys), n))
         return _Graph(
             generation, files, position, transition, out_weight == 0,
-            list(key_index), flow, dict(definers), definitions,
+            keys, flow, dict(definers), definitions,
         )
 
     def _fit(self, ranked: list[tuple[str, Definition]], budget: int) -> RepoMap:
