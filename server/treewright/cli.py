@@ -1,4 +1,4 @@
-"""`treewright serve | map | doctor`: the command line."""
+"""`treewright serve | map | ask | sessions | doctor`: the command line."""
 
 from __future__ import annotations
 
@@ -36,6 +36,18 @@ def _map(args: argparse.Namespace) -> int:
     sys.stdout.write(result.text)
     print(f"# {result.files} files, ~{result.tokens} tokens", file=sys.stderr)
     return 0
+
+
+def _ask(args: argparse.Namespace) -> int:
+    from treewright.agent.headless import ask
+
+    return ask(Path(args.workspace), args.prompt, args.session, args.apply, args.json, args.yes)
+
+
+def _sessions(args: argparse.Namespace) -> int:
+    from treewright.agent.headless import list_sessions
+
+    return list_sessions(Path(args.workspace))
 
 
 def _doctor(args: argparse.Namespace) -> int:
@@ -85,6 +97,19 @@ def _parser() -> argparse.ArgumentParser:
                       help="rank toward this identifier (repeatable)")
     map_.set_defaults(func=_map)
 
+    ask = sub.add_parser("ask", help="run one agent turn on a workspace, headless")
+    ask.add_argument("prompt")
+    ask.add_argument("--workspace", default=".", help="workspace folder (default: .)")
+    ask.add_argument("--session", help="continue this session")
+    ask.add_argument("--apply", action="store_true", help="write the proposal to disk")
+    ask.add_argument("--json", action="store_true", help="print one JSON object at the end")
+    ask.add_argument("--yes", action="store_true", help="allow every command the agent runs")
+    ask.set_defaults(func=_ask)
+
+    sessions = sub.add_parser("sessions", help="list the stored sessions of a workspace")
+    sessions.add_argument("--workspace", default=".")
+    sessions.set_defaults(func=_sessions)
+
     doctor = sub.add_parser("doctor", help="check the installation")
     doctor.add_argument("directory", nargs="?", default=".")
     doctor.set_defaults(func=_doctor)
@@ -99,6 +124,7 @@ def main(argv: list[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     if not args.verbose:
-        # pygls logs every message it sends at INFO: far too much for a server log.
-        logging.getLogger("pygls").setLevel(logging.WARNING)
+        # pygls and the SDK's HTTP client log every message at INFO: too much for a log.
+        for noisy in ("pygls", "httpx", "httpx2"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     return args.func(args)

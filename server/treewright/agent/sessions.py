@@ -1,0 +1,186 @@
+"""Conversations, stored append-only in SQLite under `<workspace>/.treewright/`.
+
+Each session is a sequence of entries: the user's prompts, the model's messages, tool
+results, usage, proposals and what became of them, and compactions. Nothing is updated
+or deleted; the history sent to the model is rebuilt from the entries, starting at the
+latest compaction's summary. A model message that asked for tools is stored together
+with the tools' results, in one transaction, so a history never holds an unanswered
+tool call however the process ends.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id TEXT PRIMARY KEY, title TEXT NOT NULL, created_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS entries (
+    session_id TEXT NOT NULL REFERENCES sessions(id),
+    seq INTEGER NOT NULL,
+    turn_id TEXT,
+    kind TEXT NOT NULL,
+    data TEXT NOT NULL,
+    at REAL NOT NULL,
+    PRIMARY KEY (session_id, seq)
+);
+"""
+
+# Entry kinds.
+PROMPT = "prompt"  # {"content": [...]} the user's message
+ASSISTANT = "assistant"  # {"content": [...]} a model message
+TOOL_RESULTS = "tool-results"  # {"content": [tool_result blocks]}
+USAGE = "usage"  # {"inputTokens", ..., "costUsd", "estimate"}
+PROPOSAL = "proposal"  # a Proposal.to_dict()
+OUTCOME = "outcome"  # {"proposalId", "accepted", "rejected", "conflicts", "diagnostics"}
+COMPACTION = "compaction"  # {"summary", "upto"}: entries up to seq `upto` are summarised
+TURN_END = "turn-end"  # {"stopReason", "text", "proposalId"}
+
+
+class UnknownSessionError(KeyError):
+    def __init__(self, session_id: str):
+        super().__init__(session_id)
+        self.message = f"Session {session_id} does not exist"
+
+
+@dataclass
+class Entry:
+    seq: int
+    turn_id: str | None
+    kind: str
+    data: dict[str, Any]
+    at: float
+
+
+class SessionStore:
+    @classmethod
+    def for_workspace(cls, root: Path) -> SessionStore:
+        return cls(root / ".treewright" / "sessions.sqlite")
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.path = path
+        self._lock = threading.Lock()
+        self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self.db.execute("PRAGMA journal_mode=WAL")
+        self.db.executescript(_SCHEMA)
+
+    def close(self) -> None:
+        with self._lock:
+            self.db.close()
+
+    def create(self, title: str) -> str:
+        session_id = "s" + uuid.uuid4().hex[:12]
+        with self._lock:
+            self.db.execute(
+                "INSERT INTO sessions VALUES (?, ?, ?)", (session_id, title[:120], time.time())
+            )
+        return session_id
+
+    def exists(self, session_id: str) -> bool:
+        with self._lock:
+            row = self.db.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        return row is not None
+
+    def append(self, session_id: str, turn_id: str | None, *items: tuple[str, dict[str, Any]]) -> None:
+        """Append entries atomically: all of them or, if the process dies, none."""
+        if not self.exists(session_id):
+            raise UnknownSessionError(session_id)
+        with self._lock:
+            self.db.execute("BEGIN IMMEDIATE")
+            try:
+                (last,) = self.db.execute(
+                    "SELECT COALESCE(MAX(seq), 0) FROM entries WHERE session_id = ?", (session_id,)
+                ).fetchone()
+                now = time.time()
+                self.db.executemany(
+                    "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+                    [
+                        (session_id, last + i + 1, turn_id, kind, json.dumps(data), now)
+                        for i, (kind, data) in enumerate(items)
+                    ],
+                )
+            except BaseException:
+                self.db.execute("ROLLBACK")
+                raise
+            self.db.execute("COMMIT")
+
+    def entries(self, session_id: str) -> list[Entry]:
+        if not self.exists(session_id):
+            raise UnknownSessionError(session_id)
+        with self._lock:
+            rows = self.db.execute(
+                "SELECT seq, turn_id, kind, data, at FROM entries WHERE session_id = ? ORDER BY seq",
+                (session_id,),
+            ).fetchall()
+        return [Entry(seq, turn, kind, json.loads(data), at) for seq, turn, kind, data, at in rows]
+
+    def history(self, session_id: str, upto: int | None = None) -> list[dict[str, Any]]:
+        """The messages to send the model: the latest summary, then what came after it
+        (only entries up to seq `upto`, when given)."""
+        entries = [e for e in self.entries(session_id) if upto is None or e.seq <= upto]
+        start = 0
+        messages: list[dict[str, Any]] = []
+        for e in entries:
+            if e.kind == COMPACTION:
+                start = e.data["upto"]
+                messages = [
+                    {"role": "user", "content": [{"type": "text", "text": _summary_text(e.data["summary"])}]},
+                    {"role": "assistant", "content": [{"type": "text", "text": "Understood."}]},
+                ]
+        for e in entries:
+            if e.seq <= start:
+                continue
+            if e.kind in (PROMPT, TOOL_RESULTS):
+                messages.append({"role": "user", "content": e.data["content"]})
+            elif e.kind == ASSISTANT:
+                messages.append({"role": "assistant", "content": e.data["content"]})
+        return merge_roles(messages)
+
+    def list(self) -> list[dict[str, Any]]:
+        with self._lock:
+            rows = self.db.execute(
+                """SELECT s.id, s.title, COALESCE(MAX(e.at), s.created_at),
+                          SUM(e.kind = 'prompt'), s.created_at
+                   FROM sessions s LEFT JOIN entries e ON e.session_id = s.id
+                   GROUP BY s.id ORDER BY 3 DESC"""
+            ).fetchall()
+        result = []
+        for session_id, title, updated, turns, _ in rows:
+            cost = sum(e.data.get("costUsd", 0.0) for e in self.entries(session_id) if e.kind == USAGE)
+            result.append(
+                {"sessionId": session_id, "title": title, "updatedAt": updated,
+                 "turns": int(turns or 0), "costUsd": round(cost, 6)}
+            )
+        return result
+
+    def title(self, session_id: str) -> str:
+        with self._lock:
+            row = self.db.execute("SELECT title FROM sessions WHERE id = ?", (session_id,)).fetchone()
+        if row is None:
+            raise UnknownSessionError(session_id)
+        return row[0]
+
+
+def _summary_text(summary: str) -> str:
+    return "Summary of the earlier conversation (older turns were compacted):\n\n" + summary
+
+
+def merge_roles(messages: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Merge consecutive messages of one role (a turn that ended before the model answered
+    leaves two user messages in a row, which the API does not take)."""
+    merged: list[dict[str, Any]] = []
+    for m in messages:
+        if merged and merged[-1]["role"] == m["role"]:
+            merged[-1] = {"role": m["role"], "content": merged[-1]["content"] + m["content"]}
+        else:
+            merged.append({"role": m["role"], "content": list(m["content"])})
+    return merged
