@@ -24,6 +24,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/index_bench.py
+	$(PY) bench/agent_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache examples/demo/.treewright

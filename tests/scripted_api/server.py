@@ -28,6 +28,7 @@ import json
 import socket
 import struct
 import threading
+import time
 import traceback
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
@@ -510,6 +511,10 @@ class RecordedRequest:
     raw_body: bytes
     reply: Reply | None = None
     """The scripted reply this request consumed, if any."""
+    received_at: float = 0.0
+    """``time.perf_counter()`` when the whole request had been read (for benchmarks)."""
+    sent_at: list[float] = field(default_factory=list)
+    """``time.perf_counter()`` after each streamed event was flushed, in order."""
 
     @property
     def stream(self) -> bool:
@@ -566,6 +571,7 @@ class _Handler(BaseHTTPRequestHandler):
         api = self.server.api
         try:
             raw = self._read_body()
+            received_at = time.perf_counter()
             try:
                 body = json.loads(raw) if raw else None
             except ValueError:
@@ -578,6 +584,7 @@ class _Handler(BaseHTTPRequestHandler):
                 headers={k.lower(): v for k, v in self.headers.items()},
                 body=body,
                 raw_body=raw,
+                received_at=received_at,
             )
             api._record(req)
             if self.command == "POST" and req.path == "/v1/messages":
@@ -711,6 +718,7 @@ class _Handler(BaseHTTPRequestHandler):
             if i:
                 self._wait(reply.event_delay)
             self._chunk(event)
+            req.sent_at.append(time.perf_counter())
         if reply.cut_after_events is not None and reply.cut_after_events >= len(events):
             self._drop(reply.cut_mode)  # every event sent, but not the final chunk
         self.wfile.write(b"0\r\n\r\n")
