@@ -53,7 +53,7 @@ async def measure(root: Path, runs: int) -> dict:
         for _ in range(runs):
             arrivals: list[float] = []
 
-            def listen(event) -> None:
+            def listen(event, arrivals: list[float] = arrivals) -> None:
                 if event.type == "text" and not arrivals:
                     arrivals.append(time.perf_counter())
 
