@@ -103,20 +103,24 @@ class Agent:
         on_event: Listener = lambda e: None,
         keep_partial: bool = False,
         title: str | None = None,
+        context: str | None = None,
+        turn_id: str | None = None,
     ) -> TurnResult:
+        """Run one turn. `context` (the editor's selection, say) is sent after the prompt;
+        `turn_id` lets a caller know the id before the turn starts, to cancel it."""
         if not prompt.strip():
             raise ValueError("The prompt is empty.")
         if session_id is None:
             session_id = self.sessions.create(title or prompt.strip().splitlines()[0])
         elif not self.sessions.exists(session_id):
             raise sessions.UnknownSessionError(session_id)
-        turn_id = "t" + uuid.uuid4().hex[:10]
+        turn_id = turn_id or new_turn_id()
         emit = Emitter(session_id, turn_id, on_event)
         client = self.client_factory(self.settings)
         toolbox = Toolbox(self.root, self.index, self.read_text, self.permissions)
-        state = _Turn(session_id, turn_id, emit, toolbox)
+        state = _Turn(session_id, turn_id, emit, toolbox, title or prompt.strip().splitlines()[0][:80])
         try:
-            await self._run(client, prompt, focus, state)
+            await self._run(client, prompt, context, focus, state)
         except asyncio.CancelledError:
             self._end(state, "cancelled", proposal_wanted=keep_partial)
             raise
@@ -128,14 +132,24 @@ class Agent:
             await client.close()
         return self._end(state, state.stop_reason)
 
-    async def _run(self, client: ModelClient, prompt: str, focus: tuple[str, ...], state: _Turn) -> None:
+    async def _run(
+        self, client: ModelClient, prompt: str, context: str | None, focus: tuple[str, ...], state: _Turn
+    ) -> None:
         focus = tuple(dict.fromkeys(focus + self._paths_in(prompt)))
         mentions = self._names_in(prompt)
-        repo_map = self.mapper.build(tokens=REPO_MAP_TOKENS, focus=focus, mentions=mentions).text
+        # Ranking is CPU work: off the event loop, so an editor's requests keep flowing.
+        repo_map = (
+            await asyncio.to_thread(self.mapper.build, REPO_MAP_TOKENS, focus, mentions)
+        ).text
         system = system_blocks(repo_map, memory_files(self.root, list(focus)))
         tools = state.toolbox.definitions()
         history = await self._compacted_history(client, state.session_id, system)
         user = [{"type": "text", "text": prompt}]
+        if context:
+            user.append({"type": "text", "text": context})
+        feedback = self._outcomes_since_last_turn(state.session_id)
+        if feedback:
+            user.insert(0, {"type": "text", "text": feedback})
         self.sessions.append(state.session_id, state.turn_id, (sessions.PROMPT, {"content": user}))
         messages = history + [{"role": "user", "content": user}]
 
@@ -230,7 +244,7 @@ class Agent:
     def _end(self, state: _Turn, stop_reason: str, proposal_wanted: bool = True) -> TurnResult:
         proposal = None
         if proposal_wanted and state.toolbox.staged.changed_paths():
-            proposal = state.toolbox.staged.to_proposal("p" + uuid.uuid4().hex[:10], _title(state))
+            proposal = state.toolbox.staged.to_proposal("p" + uuid.uuid4().hex[:10], state.title)
             self.sessions.append(state.session_id, state.turn_id, (sessions.PROPOSAL, proposal.to_dict()))
             hunks = sum(len(f.hunks) for f in proposal.files)
             state.emit(events.PROPOSAL, proposalId=proposal.id, files=len(proposal.files), hunks=hunks)
@@ -248,6 +262,29 @@ class Agent:
             stop_reason, state.tool_calls, state.notes,
         )
 
+    def _outcomes_since_last_turn(self, session_id: str) -> str | None:
+        """What became of the last proposals (accepted, rejected, conflicts, new errors)."""
+        entries = self.sessions.entries(session_id)
+        last_prompt = max((e.seq for e in entries if e.kind == sessions.PROMPT), default=0)
+        lines = []
+        for e in entries:
+            if e.kind != sessions.OUTCOME or e.seq < last_prompt:
+                continue
+            d = e.data
+            parts = [f"proposal {d['proposalId']}:"]
+            for key in ("accepted", "rejected"):
+                if d.get(key):
+                    parts.append(f"{key} hunks {', '.join(d[key])};")
+            for c in d.get("conflicts", []):
+                parts.append(f"hunk {c['hunkId']} could not be applied ({c['reason']});")
+            lines.append(" ".join(parts))
+            for path, problems in d.get("diagnostics", {}).items():
+                for problem in problems[:10]:
+                    lines.append(f"  new problem in {path}: {problem}")
+        if not lines:
+            return None
+        return "What happened to your previous changes, for your information:\n" + "\n".join(lines)
+
     def _paths_in(self, prompt: str) -> tuple[str, ...]:
         return tuple(p for p in _PATHISH.findall(prompt) if p in self.index.files)
 
@@ -261,6 +298,7 @@ class _Turn:
     turn_id: str
     emit: Emitter
     toolbox: Toolbox
+    title: str
     texts: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     usage: Usage = field(default_factory=Usage)
@@ -274,6 +312,5 @@ class _Turn:
         self.emit(events.TEXT, delta=("\n\n" if self.texts else "") + message)
 
 
-def _title(state: _Turn) -> str:
-    first = next((t for t in state.texts if t.strip()), "Treewright edit")
-    return first.strip().splitlines()[0][:80]
+def new_turn_id() -> str:
+    return "t" + uuid.uuid4().hex[:10]

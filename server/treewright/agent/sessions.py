@@ -165,6 +165,40 @@ class SessionStore:
             )
         return result
 
+    def find_proposal(self, proposal_id: str) -> tuple[str, dict[str, Any]] | None:
+        """(session id, stored proposal) of a proposal made in any session, or None."""
+        with self._lock:
+            row = self.db.execute(
+                "SELECT session_id, data FROM entries WHERE kind = ? AND "
+                "json_extract(data, '$.proposalId') = ? ORDER BY seq DESC LIMIT 1",
+                (PROPOSAL, proposal_id),
+            ).fetchone()
+        return (row[0], json.loads(row[1])) if row else None
+
+    def messages(self, session_id: str) -> list[dict[str, Any]]:
+        """The conversation as a person reads it: prompts and each turn's answer."""
+        result: list[dict[str, Any]] = []
+        usage: dict[str, dict[str, Any]] = {}
+        for e in self.entries(session_id):
+            if e.kind == PROMPT:
+                text = "\n\n".join(b["text"] for b in e.data["content"] if b.get("type") == "text")
+                result.append({"role": "user", "text": text, "turnId": e.turn_id})
+            elif e.kind == USAGE and e.turn_id:
+                total = usage.setdefault(e.turn_id, {"inputTokens": 0, "outputTokens": 0,
+                                                     "cacheReadTokens": 0, "cacheWriteTokens": 0,
+                                                     "costUsd": 0.0})
+                for key in total:
+                    total[key] += e.data.get(key, 0)
+            elif e.kind == TURN_END:
+                message = {"role": "assistant", "text": e.data.get("text", ""), "turnId": e.turn_id,
+                           "stopReason": e.data.get("stopReason")}
+                if e.data.get("proposalId"):
+                    message["proposalId"] = e.data["proposalId"]
+                if e.turn_id in usage:
+                    message["usage"] = usage[e.turn_id]
+                result.append(message)
+        return result
+
     def title(self, session_id: str) -> str:
         with self._lock:
             row = self.db.execute("SELECT title FROM sessions WHERE id = ?", (session_id,)).fetchone()

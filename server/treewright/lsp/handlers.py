@@ -48,6 +48,7 @@ def register(server: TreewrightServer) -> None:
 
     @server.feature(lsp.SHUTDOWN)
     def shutdown(ls: TreewrightServer, params: None) -> None:
+        ls.turns.close()
         for folder in ls.folders:
             folder.index.close()
 

@@ -26,7 +26,9 @@ from treewright.index.repomap import RepoMapper
 from treewright.index.workspace import WorkspaceIndex
 from treewright.lsp.convert import LineBytes
 from treewright.lsp.positions import UTF16, from_lsp_column
+from treewright.lsp.proposals import ProposalBook
 from treewright.lsp.protocol import TreewrightProtocol
+from treewright.lsp.turns import TurnRunner
 from treewright.settings import Settings, parse_settings
 
 log = logging.getLogger(__name__)
@@ -67,6 +69,8 @@ class TreewrightServer(LanguageServer):
         self.documents: dict[str, OpenDocument] = {}
         self.ui: str | None = None
         self.pending_warnings: list[str] = []
+        self.turns = TurnRunner(self)
+        self.proposals = ProposalBook(self)
 
     # ---- encoding and positions ---------------------------------------------------------
 
@@ -269,10 +273,11 @@ class TreewrightServer(LanguageServer):
 
 
 def create_server() -> TreewrightServer:
-    from treewright.lsp.handlers import register
+    from treewright.lsp import agent_handlers, handlers
 
     server = TreewrightServer()
-    register(server)
+    handlers.register(server)
+    agent_handlers.register(server)
     return server
 
 
