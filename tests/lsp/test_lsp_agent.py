@@ -325,3 +325,19 @@ async def test_cancel_request_on_chat_returns_cancelled(demo, api, agent_server)
 
 def _get(value, key: str):
     return value[key] if isinstance(value, dict) else getattr(value, key)
+
+
+async def test_edit_ranges_are_utf16_on_a_last_line_with_emoji(demo, api, agent_server):
+    session, editor = await agent_server(VSCODE_UI)
+    (demo / "emoji.py").write_text('GREETING = "hi"\nFAREWELL = "👋 bye 蟹"')  # no final newline
+    uri = session.uri("emoji.py")
+    editor.open(uri, (demo / "emoji.py").read_text())
+    api.add(tool_use("edit", {"path": "emoji.py", "old_string": 'FAREWELL = "👋 bye 蟹"',
+                              "new_string": 'FAREWELL = "👋 see you 蟹"'}), text("ok"))
+    answer = await _request(session, "treewright/chat", {"prompt": "Friendlier farewell"})
+    described = await _request(session, "treewright/proposal", {"proposalId": answer.proposalId})
+    hunk = described.files[0].hunks[0]
+    # 20 characters, but "👋" is two UTF-16 units: the line is 21 units long.
+    assert (hunk.range.end.line, hunk.range.end.character) == (1, 21)
+    await _command(session, "treewright.applyProposal", {"proposalId": answer.proposalId})
+    assert editor.text(uri) == 'GREETING = "hi"\nFAREWELL = "👋 see you 蟹"'

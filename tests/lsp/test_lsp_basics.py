@@ -236,3 +236,13 @@ async def test_saved_file_is_reindexed(demo, start_server):
     await asyncio.sleep(0)  # notifications are handled in order; the next request sees it
     found = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="saved_later"))
     assert [s.name for s in found] == ["saved_later"]
+
+
+async def test_invalid_settings_warn_by_name_and_use_defaults(demo, start_server):
+    session = await start_server(demo, options={"maxTokens": "lots", "index": {"maxFileBytes": -5}})
+    await session.wait_ready()
+    warnings = [m.message for m in session.client.messages if m.type == lsp.MessageType.Warning]
+    assert any("'maxTokens'" in w and "8192" in w for w in warnings)
+    assert any("'index.maxFileBytes'" in w for w in warnings)
+    symbols = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="Warehouse"))
+    assert symbols  # indexing went on with the defaults
