@@ -151,7 +151,9 @@ class Agent:
         if feedback:
             user.insert(0, {"type": "text", "text": feedback})
         self.sessions.append(state.session_id, state.turn_id, (sessions.PROMPT, {"content": user}))
-        messages = history + [{"role": "user", "content": user}]
+        # A turn that failed after a tool step leaves the history ending on tool results:
+        # the new prompt joins that user message rather than following it.
+        messages = sessions.merge_roles(history + [{"role": "user", "content": user}])
 
         for _ in range(self.settings.max_turns):
             max_tokens = self._affordable_output(state, system, tools, messages)

@@ -11,6 +11,7 @@ tool call however the process ends.
 from __future__ import annotations
 
 import json
+import logging
 import sqlite3
 import threading
 import time
@@ -18,6 +19,8 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+log = logging.getLogger(__name__)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS sessions (
@@ -66,15 +69,37 @@ class SessionStore:
         return cls(root / ".treewright" / "sessions.sqlite")
 
     def __init__(self, path: Path):
-        path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
+        self.problem: str | None = None  # why sessions are not kept on disk, if they are not
         self._lock = threading.Lock()
-        self.db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self.db.execute("PRAGMA journal_mode=WAL")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.db = self._connect(str(path))
+        except sqlite3.DatabaseError as e:
+            # Unreadable (half-written by a killed process, or not a database): keep it for
+            # inspection and start a new one, rather than refusing every chat.
+            aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
+            log.warning("session store %s is unreadable (%s); moved to %s", path, e, aside)
+            for suffix in ("-wal", "-shm"):
+                Path(str(path) + suffix).unlink(missing_ok=True)
+            path.replace(aside)
+            self.problem = f"the session store was unreadable and was moved to {aside.name}"
+            self.db = self._connect(str(path))
+        except OSError as e:
+            self.problem = f"cannot keep sessions in {path.parent} ({e}); they last until restart"
+            log.warning(self.problem)
+            self.db = self._connect(":memory:")
+
+    @staticmethod
+    def _connect(where: str) -> sqlite3.Connection:
+        db = sqlite3.connect(where, check_same_thread=False, isolation_level=None)
+        db.execute("PRAGMA journal_mode=WAL")
         # WAL with NORMAL sync survives a killed process (not a power cut) without an
         # fsync per step.
-        self.db.execute("PRAGMA synchronous=NORMAL")
-        self.db.executescript(_SCHEMA)
+        db.execute("PRAGMA synchronous=NORMAL")
+        db.executescript(_SCHEMA)
+        db.execute("SELECT count(*) FROM entries").fetchone()  # fails fast on a corrupt file
+        return db
 
     def close(self) -> None:
         with self._lock:

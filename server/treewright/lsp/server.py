@@ -69,6 +69,7 @@ class TreewrightServer(LanguageServer):
         self.documents: dict[str, OpenDocument] = {}
         self.ui: str | None = None
         self.pending_warnings: list[str] = []
+        self._warned: set[str] = set()
         self.turns = TurnRunner(self)
         self.proposals = ProposalBook(self)
 
@@ -99,7 +100,7 @@ class TreewrightServer(LanguageServer):
             max_file_bytes=self.settings.index_max_file_bytes,
         )
         if index.cache.problem:
-            self.pending_warnings.append(f"Treewright: {index.cache.problem}")
+            self.warn_once(f"Treewright: {index.cache.problem}")
         folder = Folder(uri, root, index, RepoMapper(index))
         self.folders.append(folder)
         return folder
@@ -180,6 +181,12 @@ class TreewrightServer(LanguageServer):
             if any(f.index.ready for f in self.folders):
                 self.start_indexing()
 
+    def warn_once(self, message: str) -> None:
+        """Warn about a lasting condition (a cache that cannot be written) only once."""
+        if message not in self._warned:
+            self._warned.add(message)
+            self.warn(message)
+
     def warn(self, message: str) -> None:
         log.warning(message)
         try:
@@ -224,7 +231,7 @@ class TreewrightServer(LanguageServer):
         ms = stats.ms if stats else 0.0
         self.notify_index_status(folder, "ready", ms)
         if folder.index.cache.problem:
-            self.warn(f"Treewright: {folder.index.cache.problem}")
+            self.warn_once(f"Treewright: {folder.index.cache.problem}")
         # Build the reference graph now (and load the ranking library), off the loop, so
         # that the first repo map a request needs costs only its own ranking.
         await asyncio.to_thread(folder.mapper.build, 1)

@@ -44,6 +44,8 @@ class TurnRunner:
         store = self._stores.get(folder.root)
         if store is None:
             store = self._stores[folder.root] = SessionStore.for_workspace(folder.root)
+            if store.problem:
+                self.ls.warn_once(f"Treewright: {store.problem}")
         return store
 
     def close(self) -> None:
@@ -178,10 +180,13 @@ class TurnRunner:
         if len(text) <= SHORT_ANSWER and "\n\n" not in text:
             self.ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Info, message=text))
             return
-        answers = folder.root / ".treewright" / "answers"
-        answers.mkdir(parents=True, exist_ok=True)
-        path = answers / f"{result.turn_id}.md"
-        path.write_text(text + "\n", "utf-8")
+        path = folder.root / ".treewright" / "answers" / f"{result.turn_id}.md"
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text + "\n", "utf-8")
+        except OSError:  # nowhere to put it: the whole answer goes in the message
+            self.ls.window_show_message(lsp.ShowMessageParams(type=lsp.MessageType.Info, message=text))
+            return
         window = self.ls.client_capabilities.window
         if window is not None and window.show_document is not None and window.show_document.support:
             await self.ls.window_show_document_async(
