@@ -75,11 +75,24 @@ class RepoMapper:
         self.index = index
         self._graph: _Graph | None = None
         self._lock = threading.Lock()
+        # One map at a time: concurrent turns would otherwise rank in parallel threads that
+        # only fight over the GIL (and starve the request loop) without finishing sooner.
+        self._one_at_a_time = threading.Lock()
+        # The last answer, for the same question on an unchanged index (several chats
+        # starting at once ask exactly that).
+        self._last: tuple[tuple, RepoMap] | None = None
 
     def build(self, tokens: int = 1024, focus: Iterable[str] = (), mentions: Iterable[str] = ()) -> RepoMap:
-        graph = self._base_graph()
-        ranked = _rank(graph, {f for f in focus if f}, {m for m in mentions if m})
-        return self._fit(ranked, tokens)
+        focus_set = frozenset(f for f in focus if f)
+        mention_set = frozenset(m for m in mentions if m)
+        with self._one_at_a_time:
+            key = (self.index.generation, tokens, focus_set, mention_set)
+            if self._last is not None and self._last[0] == key:
+                return self._last[1]
+            graph = self._base_graph()
+            result = self._fit(_rank(graph, set(focus_set), set(mention_set)), tokens)
+            self._last = (key, result)
+            return result
 
     def _base_graph(self) -> _Graph:
         generation = self.index.generation

@@ -16,7 +16,8 @@ from treewright.lsp.server import Folder, OpenDocument, TreewrightServer
 
 log = logging.getLogger(__name__)
 
-WORKSPACE_SYMBOL_LIMIT = 200
+# Editors filter further as the user types; more results only cost file reads.
+WORKSPACE_SYMBOL_LIMIT = 100
 REINDEX_COMMAND = "treewright.reindex"
 
 
