@@ -14,8 +14,9 @@ import time
 from pathlib import Path
 
 import pytest
-from editor import Editor, until
 from lsprotocol import types as lsp
+
+from editor import Editor, until
 from scripted_api import ScriptedAPI, text
 
 FILES = 10_000
