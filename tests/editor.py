@@ -76,8 +76,14 @@ class Editor:
                 continue
             uri = change.text_document.uri
             version, text = self.documents.get(uri, (None, None))
-            if text is None:
-                return lsp.ApplyWorkspaceEditResult(applied=False, failure_reason=f"{uri} is not open")
+            if text is None:  # a closed file: like an editor, open it from disk first
+                from urllib.parse import unquote, urlparse
+
+                try:
+                    with open(unquote(urlparse(uri).path), encoding="utf-8", newline="") as f:
+                        version, text = 0, f.read()
+                except OSError:
+                    return lsp.ApplyWorkspaceEditResult(applied=False, failure_reason=f"{uri} does not exist")
             if change.text_document.version is not None and change.text_document.version != version:
                 return lsp.ApplyWorkspaceEditResult(applied=False, failure_reason="version mismatch")
             for edit in sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character),
