@@ -14,13 +14,17 @@ $(STAMP): pyproject.toml
 
 venv: $(STAMP)
 
-# Until the VS Code extension lands, `run` prints the repo map of the example workspace.
+# Opens examples/demo with the extension: desktop `code` if present, else code-server on
+# 127.0.0.1 (installed into ~/.cache on first use); Ctrl-C stops it.
 run: $(STAMP)
-	$(VENV)/bin/treewright map examples/demo --tokens 2048
+	$(MAKE) -C extension run
 
+# Python lint and tests, then the extension: type check, lint, unit tests, and the end to
+# end suite in a real VS Code (code-server + headless Chromium, installed on first use).
 test: $(STAMP)
 	$(VENV)/bin/ruff check server tests bench
 	$(PY) -m pytest -q
+	$(MAKE) -C extension deps check unit e2e
 
 bench: $(STAMP)
 	$(PY) bench/index_bench.py
