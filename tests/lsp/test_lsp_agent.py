@@ -7,10 +7,10 @@ import os
 import time
 
 import pytest
-from editor import Editor, until
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcException
 
+from editor import Editor, until
 from scripted_api import ScriptedAPI, text, tool_use
 
 PRICING = "inventory/pricing.py"
@@ -165,6 +165,9 @@ async def test_chat_streams_events_in_order_and_applies_a_subset_of_hunks(demo, 
     await _request(session, "treewright/chat", {"prompt": "And now?", "sessionId": answer.sessionId})
     feedback = api.message_requests[-1].body["messages"][-1]["content"][0]["text"]
     assert f"accepted hunks {second.id}" in feedback and f"rejected hunks {first.id}" in feedback
+    transcript = await _request(session, "treewright/session", {"sessionId": answer.sessionId})
+    typed = [_get(m, "text") for m in _get(transcript, "messages") if _get(m, "role") == "user"]
+    assert typed == ["Tidy pricing", "And now?"]  # what the user typed, not what the model got
 
 
 async def test_stale_version_is_reanchored_and_a_true_conflict_is_reported(demo, api, agent_server):
@@ -265,6 +268,8 @@ async def test_bad_input_gets_clear_errors(demo, api, agent_server):
 
     code, message = await code_of(_request(session, "treewright/proposal", {"proposalId": "p-nope"}))
     assert (code, message) == (-32001, "Proposal p-nope no longer exists")
+    code, message = await code_of(_request(session, "treewright/proposal", [1, 2]))
+    assert (code, message) == (-32602, "params must be an object")
     code, message = await code_of(_request(session, "treewright/session", {"sessionId": "s-nope"}))
     assert code == -32001 and "s-nope" in message
     code, _ = await code_of(_command(session, "treewright.runAction", {

@@ -80,3 +80,28 @@ async def test_unwritable_cache_folder_keeps_serving_and_says_so_once(demo, scri
     index_warnings = [m for m in session.client.messages if "index cache" in m.message]
     session_warnings = [m for m in session.client.messages if "cannot keep sessions" in m.message]
     assert len(index_warnings) == 1 and len(session_warnings) == 1
+
+
+async def test_hunk_decisions_survive_a_restart(demo, scripted, start_server):
+    session = await _start(start_server, demo, scripted)
+    from editor import Editor
+
+    editor = Editor(session.client)
+    editor.install()
+    scripted.add(
+        tool_use("edit", {"path": PRICING, "old_string": "BULK_DISCOUNT_RATE = 0.05",
+                          "new_string": "BULK_DISCOUNT_RATE = 0.06"}),
+        tool_use("edit", {"path": PRICING, "old_string": "def inventory_value(",
+                          "new_string": "def total_inventory_value("}),
+        text("ok"))
+    answer = await session.client.protocol.send_request_async("treewright/chat", {"prompt": "Two changes"})
+    described = await session.client.protocol.send_request_async("treewright/proposal", {"proposalId": answer.proposalId})
+    first, second = [h.id for h in described.files[0].hunks]
+    await session.client.workspace_execute_command_async(lsp.ExecuteCommandParams(
+        command="treewright.rejectProposal", arguments=[{"proposalId": answer.proposalId, "hunkIds": [second]}]))
+    await session.client.shutdown_session()
+
+    session = await _start(start_server, demo, scripted)
+    described = await session.client.protocol.send_request_async("treewright/proposal", {"proposalId": answer.proposalId})
+    states = {h.id: h.state for h in described.files[0].hunks}
+    assert states == {first: "pending", second: "rejected"}

@@ -150,7 +150,9 @@ class Agent:
         feedback = self._outcomes_since_last_turn(state.session_id)
         if feedback:
             user.insert(0, {"type": "text", "text": feedback})
-        self.sessions.append(state.session_id, state.turn_id, (sessions.PROMPT, {"content": user}))
+        self.sessions.append(
+            state.session_id, state.turn_id, (sessions.PROMPT, {"content": user, "prompt": prompt})
+        )
         # A turn that failed after a tool step leaves the history ending on tool results:
         # the new prompt joins that user message rather than following it.
         messages = sessions.merge_roles(history + [{"role": "user", "content": user}])

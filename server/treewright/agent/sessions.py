@@ -38,7 +38,7 @@ CREATE TABLE IF NOT EXISTS entries (
 """
 
 # Entry kinds.
-PROMPT = "prompt"  # {"content": [...]} the user's message
+PROMPT = "prompt"  # {"content": [...], "prompt": what the user typed} the user's message
 ASSISTANT = "assistant"  # {"content": [...]} a model message
 TOOL_RESULTS = "tool-results"  # {"content": [tool_result blocks]}
 USAGE = "usage"  # {"inputTokens", ..., "costUsd", "estimate"}
@@ -206,7 +206,9 @@ class SessionStore:
         usage: dict[str, dict[str, Any]] = {}
         for e in self.entries(session_id):
             if e.kind == PROMPT:
-                text = "\n\n".join(b["text"] for b in e.data["content"] if b.get("type") == "text")
+                # What the user typed, without the context and feedback sent alongside it.
+                text = e.data.get("prompt") or "\n\n".join(
+                    b["text"] for b in e.data["content"] if b.get("type") == "text")
                 result.append({"role": "user", "text": text, "turnId": e.turn_id})
             elif e.kind == USAGE and e.turn_id:
                 total = usage.setdefault(e.turn_id, {"inputTokens": 0, "outputTokens": 0,

@@ -65,7 +65,7 @@ def register(server: TreewrightServer) -> None:
 
     @server.feature("treewright/chat")
     async def chat_request(ls: TreewrightServer, params) -> dict:
-        result = await _chat(ls, as_dict(params))
+        result = await _chat(ls, params_object(params))
         answer = _turn_answer(result)
         answer["usage"] = {
             "inputTokens": result.usage.input_tokens, "outputTokens": result.usage.output_tokens,
@@ -99,7 +99,7 @@ def register(server: TreewrightServer) -> None:
 
     @server.feature("treewright/proposal")
     def proposal(ls: TreewrightServer, params) -> dict:
-        return ls.proposals.describe(as_dict(params).get("proposalId"))
+        return ls.proposals.describe(params_object(params).get("proposalId"))
 
     @server.feature("treewright/sessions")
     def sessions(ls: TreewrightServer, params) -> list:
@@ -110,7 +110,7 @@ def register(server: TreewrightServer) -> None:
 
     @server.feature("treewright/session")
     def session(ls: TreewrightServer, params) -> dict:
-        session_id = as_dict(params).get("sessionId")
+        session_id = params_object(params).get("sessionId")
         folder = ls.turns.session_folder(session_id) if session_id else None
         if folder is None:
             raise BadParams("sessionId is required")
@@ -219,6 +219,14 @@ def _context(ls: TreewrightServer, folder, context) -> tuple[str | None, tuple[s
 
 
 # ---- helpers -----------------------------------------------------------------------------------
+
+
+def params_object(params: Any) -> dict:
+    """A request's params as a plain object; anything else is bad params."""
+    value = as_dict(params)
+    if not isinstance(value, dict):
+        raise BadParams("params must be an object")
+    return value
 
 
 def as_dict(value: Any) -> Any:

@@ -60,9 +60,21 @@ class ProposalBook:
             if found is not None:
                 session_id, data = found
                 tracked = Tracked(Proposal.from_dict(data), folder, session_id)
+                self._restore_decisions(tracked)
                 self.items[proposal_id] = tracked
                 return tracked
         raise UnknownItem(f"Proposal {proposal_id} no longer exists")
+
+    def _restore_decisions(self, tracked: Tracked) -> None:
+        """Hunks accepted or rejected before a restart keep their state."""
+        store = self.ls.turns.store(tracked.folder)
+        for e in store.entries(tracked.session_id):
+            if e.kind != sessions.OUTCOME or e.data.get("proposalId") != tracked.proposal.id:
+                continue
+            for hunk_id in e.data.get("accepted", []):
+                tracked.state[hunk_id] = APPLIED
+            for hunk_id in e.data.get("rejected", []):
+                tracked.state[hunk_id] = REJECTED
 
     # ---- reading --------------------------------------------------------------------------
 
