@@ -57,7 +57,7 @@ def place_hunks(current: str, hunks: Sequence[Hunk], ids: Iterable[str] | None =
         outcome = _place(lines, h, h.start_line + drift)
         if isinstance(outcome, Placed):
             s, e = outcome.start_line, outcome.end_line
-            other = next((t for t in taken if s < t.end_line and t.start_line < e), None)
+            other = next((t for t in taken if _overlaps(outcome, t)), None)
             if other is not None:
                 outcome = Conflict(h.id, f"overlaps hunk {other.id}")
             else:
@@ -90,6 +90,17 @@ def _chosen(hunks: Sequence[Hunk], ids: Iterable[str] | None) -> list[Hunk]:
             raise ValueError(f"unknown hunks: {', '.join(sorted(unknown))}")
         chosen = [h for h in hunks if h.id in wanted]
     return sorted(chosen, key=lambda h: h.start_line)
+
+
+def _overlaps(a: Placed, b: Placed) -> bool:
+    """Whether two placed hunks would touch the same lines. An insertion at the edge of
+    another hunk counts: it was anchored on lines that hunk changes (on an unchanged file
+    hunks are always apart, since an unchanged line separates them)."""
+    if a.start_line < b.end_line and b.start_line < a.end_line:
+        return True
+    if a.start_line == a.end_line and b.start_line <= a.start_line <= b.end_line:
+        return True
+    return b.start_line == b.end_line and a.start_line <= b.start_line <= a.end_line
 
 
 def _fits(lines: list[str], at: int, expected: Sequence[str]) -> bool:
