@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from editor import Editor
 from lsprotocol import types as lsp
+
+from editor import Editor
 from scripted_api import ScriptedAPI, text, tool_use
 
 PRICING = "inventory/pricing.py"

@@ -56,7 +56,7 @@ def place_hunks(current: str, hunks: Sequence[Hunk], ids: Iterable[str] | None =
     for h in chosen:
         outcome = _place(lines, h, h.start_line + drift)
         if isinstance(outcome, Placed):
-            s, e = outcome.start_line, outcome.end_line
+            s = outcome.start_line
             other = next((t for t in taken if _overlaps(outcome, t)), None)
             if other is not None:
                 outcome = Conflict(h.id, f"overlaps hunk {other.id}")
