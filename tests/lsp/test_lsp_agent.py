@@ -157,6 +157,10 @@ async def test_chat_streams_events_in_order_and_applies_a_subset_of_hunks(demo, 
                              {"proposalId": answer.proposalId, "hunkIds": [second.id]})
     assert applied == {"applied": True, "hunkIds": [second.id], "conflicts": []}
     assert editor.text(uri) == original.replace("def inventory_value(", "def total_inventory_value(")
+    again = await _request(session, "treewright/proposal", {"proposalId": answer.proposalId})
+    states = {_get(h, "id"): (_get(h, "state"), _get(h, "conflict") if hasattr(h, "conflict") else None)
+              for h in again.files[0].hunks}
+    assert states == {first.id: ("pending", None), second.id: ("applied", None)}
     rejected = await _command(session, "treewright.rejectProposal", {"proposalId": answer.proposalId})
     assert rejected == {"rejected": [first.id]}
     assert editor.text(uri) != two_edits

@@ -99,7 +99,10 @@ class ProposalBook:
         files = []
         for f in tracked.proposal.files:
             current = self.current_text(tracked, f.path) if f.change != CREATE else ""
-            placed = place_hunks(current, f.hunks) if current is not None and f.change != CREATE else {}
+            # Only pending hunks need a place in the text as it is now; decided ones keep theirs.
+            pending = [h.id for h in f.hunks if tracked.state[h.id] == PENDING]
+            placeable = current is not None and f.change != CREATE and pending
+            placed = place_hunks(current, f.hunks, pending) if placeable else {}
             hunks = []
             for h in f.hunks:
                 where = placed.get(h.id)
