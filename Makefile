@@ -26,9 +26,15 @@ test: $(STAMP)
 	$(PY) -m pytest -q
 	$(MAKE) -C extension deps check unit e2e
 
+# Benchmarks on real corpora (fetched from the registries on first use); not part of test.
 bench: $(STAMP)
+	$(PY) bench/corpus.py
+	$(PY) bench/aider_env.py
 	$(PY) bench/index_bench.py
 	$(PY) bench/agent_bench.py
+	$(PY) bench/peers_bench.py --results bench/RESULTS.md --plot bench/ratios.png
+	$(PY) bench/matching_bench.py --results bench/RESULTS.md
+	$(PY) bench/latency_bench.py --results bench/RESULTS.md
 
 clean:
 	rm -rf $(VENV) .pytest_cache examples/demo/.treewright
