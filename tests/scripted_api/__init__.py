@@ -1,48 +1,8 @@
 """A scripted Anthropic Messages API server for tests that drive the real ``anthropic`` SDK over HTTP.
 
-See ``server.py`` for the details; everything a test needs is re-exported here.
+See ``server.py`` for the details; everything a test needs is re-exported here (the names in
+``server.__all__``).
 """
 
-from .server import (
-    HangReply,
-    MessageReply,
-    RecordedRequest,
-    Reply,
-    ScriptedAPI,
-    StatusReply,
-    TextBlock,
-    ToolUseBlock,
-    Usage,
-    cut_after,
-    error_event,
-    estimate_tokens,
-    hang,
-    malformed,
-    message,
-    scripted_api,
-    status,
-    text,
-    tool_use,
-)
-
-__all__ = [
-    "HangReply",
-    "MessageReply",
-    "RecordedRequest",
-    "Reply",
-    "ScriptedAPI",
-    "StatusReply",
-    "TextBlock",
-    "ToolUseBlock",
-    "Usage",
-    "cut_after",
-    "error_event",
-    "estimate_tokens",
-    "hang",
-    "malformed",
-    "message",
-    "scripted_api",
-    "status",
-    "text",
-    "tool_use",
-]
+from .server import *  # noqa: F403 - the re-export is the point of this module
+from .server import __all__  # noqa: F401
