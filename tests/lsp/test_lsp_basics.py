@@ -246,3 +246,25 @@ async def test_invalid_settings_warn_by_name_and_use_defaults(demo, start_server
     assert any("'index.maxFileBytes'" in w for w in warnings)
     symbols = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="Warehouse"))
     assert symbols  # indexing went on with the defaults
+
+
+async def test_files_completes_mentions_from_the_index(demo, start_server):
+    (demo / ".env").write_text("API_TOKEN=hunter2\n")
+    (demo / "inventory" / "models_old.txt").write_text("notes\n")
+    session = await start_server(demo)
+    await session.wait_ready()
+    request = session.client.protocol.send_request_async
+    result = await request("treewright/files", {"query": "models"})
+    paths = [f.path for f in result.files]
+    # The file named `models` first, then names starting with it, then names containing it.
+    assert paths[:3] == ["inventory/models.py", "inventory/models_old.txt", "tests/test_models.py"]
+    assert result.files[0].uri == session.uri("inventory/models.py")
+    assert result.total == len(paths)
+    assert [f.path for f in (await request("treewright/files", {"query": "invpri"})).files] == [
+        "inventory/pricing.py"
+    ]
+    listed = await request("treewright/files", {"limit": 500})
+    assert ".env" not in [f.path for f in listed.files]  # secrets are never offered
+    assert len(listed.files) == listed.total >= 10
+    with pytest.raises(JsonRpcInvalidParams):
+        await request("treewright/files", {"query": "x", "limit": 0})

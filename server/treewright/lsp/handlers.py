@@ -10,6 +10,8 @@ from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.uris import to_fs_path
 
+from treewright.agent.safety import is_secret
+from treewright.index.paths import search_paths
 from treewright.index.structure import folding_ranges, name_at, selection_chain
 from treewright.lsp import convert
 from treewright.lsp.server import Folder, OpenDocument, TreewrightServer
@@ -18,6 +20,7 @@ log = logging.getLogger(__name__)
 
 # Editors filter further as the user types; more results only cost file reads.
 WORKSPACE_SYMBOL_LIMIT = 100
+FILES_LIMIT, FILES_LIMIT_MAX = 50, 500
 REINDEX_COMMAND = "treewright.reindex"
 
 
@@ -231,6 +234,26 @@ def register(server: TreewrightServer) -> None:
         focus = [o.rel for o in ls.documents.values() if o.folder is ls.folders[0] and o.rel]
         result = ls.folders[0].mapper.build(tokens=tokens, focus=focus)
         return {"text": result.text, "files": result.files, "tokens": result.tokens}
+
+    @server.feature("treewright/files")
+    def files(ls: TreewrightServer, params) -> dict:
+        query = _param(params, "query", "")
+        limit = _param(params, "limit", FILES_LIMIT)
+        if not isinstance(query, str):
+            raise JsonRpcInvalidParams("query must be a string")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 0 < limit <= FILES_LIMIT_MAX:
+            raise JsonRpcInvalidParams(f"limit must be a whole number from 1 to {FILES_LIMIT_MAX}")
+        many = len(ls.folders) > 1
+        shown: dict[str, tuple[Folder, str]] = {}
+        for folder in ls.folders:
+            for rel in list(folder.index.files):
+                if not is_secret(rel):
+                    shown[f"{folder.root.name}/{rel}" if many else rel] = (folder, rel)
+        best, total = search_paths(shown, query, limit)
+        return {
+            "files": [{"uri": ls.uri_of(*shown[path]), "path": path} for path in best],
+            "total": total,
+        }
 
 
 # ---- helpers ---------------------------------------------------------------------------------
