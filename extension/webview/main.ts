@@ -1,5 +1,6 @@
 // The chat panel's script: builds the DOM, renders the host's state (HTML from the host is
 // already sanitised; everything else goes in as text), and sends the user's intents back.
+import { MentionItem, MentionSearch, insertMention, mentionQuery } from "../src/chat/mentionSearch";
 import type { CardView, FromWebview, ItemView, ToWebview, TurnView, ViewState } from "../src/chat/viewModel";
 
 interface VsCodeApi {
@@ -200,30 +201,39 @@ function submit(): void {
   vscode.postMessage({ type: "send", prompt, mentions: uris });
   mentioned.clear();
   input.value = "";
+  mentionSearch.typed(undefined);
   hideMentions();
 }
 
 let mentionActive = 0;
-function mentionQuery(): string | undefined {
-  const upto = input.value.slice(0, input.selectionStart);
-  const m = /(^|\s)@([\w./-]*)$/.exec(upto);
-  return m ? m[2] : undefined;
-}
+const mentionSearch = new MentionSearch((query, seq) => vscode.postMessage({ type: "mention", query, seq }));
 function hideMentions(): void {
   mentionList.hidden = true;
   mentionList.replaceChildren();
 }
 function pickMention(li: HTMLElement): void {
   const label = li.dataset.label!;
-  const upto = input.value.slice(0, input.selectionStart);
-  const rest = input.value.slice(input.selectionStart);
-  input.value = upto.replace(/@([\w./-]*)$/, `@${label} `) + rest;
+  const next = insertMention(input.value, input.selectionStart, label);
+  input.value = next.text;
+  input.setSelectionRange(next.cursor, next.cursor);
   mentioned.set(label, li.dataset.uri!);
+  mentionSearch.typed(undefined);
   hideMentions();
   if (state) {
     render(state);
   }
   input.focus();
+}
+function showMentions(items: MentionItem[]): void {
+  mentionActive = 0;
+  mentionList.replaceChildren(...items.map((item, i) => {
+    const li = el("li", { role: "option", class: i === 0 ? "active" : "", text: item.label, title: item.label });
+    li.dataset.label = item.label;
+    li.dataset.uri = item.detail;
+    li.addEventListener("mousedown", (e) => { e.preventDefault(); pickMention(li); });
+    return li;
+  }));
+  mentionList.hidden = items.length === 0;
 }
 
 input.addEventListener("keydown", (e) => {
@@ -241,6 +251,7 @@ input.addEventListener("keydown", (e) => {
       return;
     }
     if (e.key === "Escape") {
+      mentionSearch.typed(undefined);
       hideMentions();
       return;
     }
@@ -258,11 +269,10 @@ input.addEventListener("keydown", (e) => {
   }
 });
 input.addEventListener("input", () => {
-  const q = mentionQuery();
-  if (q === undefined) {
+  const query = mentionQuery(input.value, input.selectionStart);
+  mentionSearch.typed(query);
+  if (query === undefined) {
     hideMentions();
-  } else {
-    vscode.postMessage({ type: "mention", query: q });
   }
 });
 send.addEventListener("click", submit);
@@ -291,16 +301,8 @@ window.addEventListener("message", (event: MessageEvent<ToWebview>) => {
     render(m.state);
   } else if (m.type === "focus") {
     input.focus();
-  } else if (m.type === "mentions") {
-    mentionActive = 0;
-    mentionList.replaceChildren(...m.items.map((item, i) => {
-      const li = el("li", { role: "option", class: i === 0 ? "active" : "", text: item.label });
-      li.dataset.label = item.label;
-      li.dataset.uri = item.detail;
-      li.addEventListener("mousedown", (e) => { e.preventDefault(); pickMention(li); });
-      return li;
-    }));
-    mentionList.hidden = m.items.length === 0;
+  } else if (m.type === "mentions" && mentionSearch.accepts(m.seq, m.query)) {
+    showMentions(m.items);
   }
 });
 

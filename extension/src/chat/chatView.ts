@@ -9,6 +9,7 @@ import { ServerManager, messageOf } from "../languageServer";
 import { renderMarkdown } from "../markdown";
 import { ReviewController } from "../review/reviewController";
 import { actionLabel } from "./actionLabel";
+import { FilesAnswer, MENTION_LIMIT, MentionItem, mentionItems } from "./mentionSearch";
 import { SessionSummary, sessionLabel } from "./sessionLabels";
 import { ChatEvent, StoredMessage, Transcript, Turn, Usage, formatMeter } from "./transcript";
 import { CardView, FromWebview, ItemView, ToWebview, TurnView, ViewState } from "./viewModel";
@@ -41,6 +42,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   private cancelSources = new Map<number, vscode.CancellationTokenSource>();
   private rendered = new Map<number, { version: string; view: TurnView }>();
   private pushTimer?: NodeJS.Timeout;
+  private mentionSource?: vscode.CancellationTokenSource;
   private readonly subscriptions: vscode.Disposable[] = [];
 
   constructor(
@@ -233,7 +235,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
         await vscode.commands.executeCommand("treewright.setApiKey");
         break;
       case "mention":
-        this.post({ type: "mentions", items: await this.mentions(m.query) });
+        this.post({ type: "mentions", seq: m.seq, query: m.query, items: await this.mentions(m.query) });
         break;
       case "openLink":
         if (/^https?:\/\//.test(m.href)) {
@@ -266,10 +268,24 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     return ctx && ctx.uri.toString() !== this.contextRemoved ? ctx : undefined;
   }
 
-  private async mentions(query: string): Promise<{ label: string; detail: string }[]> {
-    const safe = query.replace(/[^\w./-]/g, "");
-    const files = await vscode.workspace.findFiles(`**/*${safe}*`, "**/{node_modules,.git,.venv,.treewright,__pycache__}/**", 12);
-    return files.map((f) => ({ label: vscode.workspace.asRelativePath(f), detail: f.toString() }));
+  /** Files for an `@` mention, from the server's index; a newer query cancels the older one. */
+  private async mentions(query: string): Promise<MentionItem[]> {
+    this.mentionSource?.cancel();
+    const source = new vscode.CancellationTokenSource();
+    this.mentionSource = source;
+    try {
+      return mentionItems(await this.server.request<FilesAnswer>("treewright/files", { query, limit: MENTION_LIMIT }, source.token));
+    } catch (error) {
+      if (!source.token.isCancellationRequested) {
+        this.server.log.warn(`treewright/files: ${messageOf(error)}`);
+      }
+      return [];
+    } finally {
+      source.dispose();
+      if (this.mentionSource === source) {
+        this.mentionSource = undefined;
+      }
+    }
   }
 
   // ---- turns --------------------------------------------------------------------------
@@ -302,6 +318,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
     }
     if (mentions.length) {
       context.openUris = mentions;
+      this.server.log.info(`chat: mentioned ${mentions.join(", ")}`);
     }
     const params = { prompt, ...(this.transcript.sessionId ? { sessionId: this.transcript.sessionId } : {}), ...(Object.keys(context).length ? { context } : {}) };
     await this.runTurn(prompt, (token) => this.server.request<TurnAnswer>("treewright/chat", params, token));

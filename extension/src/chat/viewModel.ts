@@ -1,4 +1,5 @@
 // The messages between the chat host and its webview. Shared by both sides; no vscode import.
+import type { MentionItem } from "./mentionSearch";
 
 export interface SessionOption {
   sessionId: string;
@@ -45,7 +46,7 @@ export interface ViewState {
 export type ToWebview =
   | { type: "state"; state: ViewState }
   | { type: "focus" }
-  | { type: "mentions"; items: { label: string; detail: string }[] };
+  | { type: "mentions"; seq: number; query: string; items: MentionItem[] };
 
 export type FromWebview =
   | { type: "ready" }
@@ -56,6 +57,6 @@ export type FromWebview =
   | { type: "removeContext" }
   | { type: "review" | "acceptAll" | "rejectAll"; proposalId: string }
   | { type: "setApiKey" }
-  | { type: "mention"; query: string }
+  | { type: "mention"; query: string; seq: number }
   | { type: "openLink"; href: string }
   | { type: "copy"; text: string };
