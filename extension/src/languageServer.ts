@@ -168,7 +168,9 @@ export class ServerManager implements vscode.Disposable {
   }
 
   private async ready(): Promise<LanguageClient> {
-    if (!this.client) {
+    // After a failed start only Restart Server (or a new setting) tries again: a request
+    // starting it would probe and warn again on every keystroke.
+    if (!this.client && this.state !== "failed") {
       await this.start();
     }
     const client = this.client;
@@ -230,7 +232,9 @@ export class ServerManager implements vscode.Disposable {
     const canInstall = reason === "no-module" && shippedWheel(this.context.extensionPath) !== undefined;
     const message = reason === "no-module"
       ? `Treewright's server is not installed for ${choice.path}.` + (canInstall ? " Install it into a private environment?" : "")
-      : `Treewright needs Python 3.11 or newer: ${detail}. Set treewright.server.pythonPath.`;
+      : reason === "no-python"
+        ? `Treewright's server did not start: no Python at ${choice.path} (${choice.source}). Set treewright.server.pythonPath to a Python 3.11 or newer.`
+        : `Treewright needs Python 3.11 or newer: ${detail}. Set treewright.server.pythonPath.`;
     const actions = [...(canInstall ? ["Install Server"] : []), "Open Settings", "Show Log"];
     const answer = await vscode.window.showWarningMessage(message, ...actions);
     if (answer === "Install Server") {
