@@ -13,21 +13,22 @@ import logging
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
-
-import anthropic
-
-try:  # the SDK's HTTP library: httpx2 in anthropic 2.x, httpx before
-    import httpx2 as _http
-except ImportError:  # pragma: no cover - depends on the installed SDK generation
-    import httpx as _http  # type: ignore[no-redef]
+from typing import TYPE_CHECKING, Any
 
 from treewright.agent.pricing import Usage
+
+if TYPE_CHECKING:
+    import anthropic
 
 log = logging.getLogger(__name__)
 
 NO_API_KEY = "No API key: set ANTHROPIC_API_KEY or run 'Treewright: Set API Key'"
 _MAX_RETRY_AFTER = 60.0
+
+
+def preload_sdk() -> None:
+    """Import the SDK ahead of the first turn, at a moment when nobody is waiting."""
+    import anthropic  # noqa: F401
 
 
 class ModelError(Exception):
@@ -78,6 +79,10 @@ class ModelClient:
         self.max_tokens = max_tokens
         self.retries = retries
         self.backoff = backoff
+        # Imported here, not at the top: the SDK takes over a second to import, and an
+        # editor starting the server wants symbols long before anyone chats.
+        import anthropic
+
         self._client = anthropic.AsyncAnthropic(
             api_key=key,
             base_url=base_url or os.environ.get("ANTHROPIC_BASE_URL") or None,
@@ -150,6 +155,13 @@ def _reply(message: Any) -> ModelReply:
 
 def _classify(error: Exception, attempt: int, backoff: float) -> tuple[bool, float, str]:
     """(retryable, seconds to wait, a message for the user)."""
+    import anthropic  # already loaded: a client exists
+
+    try:  # the SDK's HTTP library: httpx2 in anthropic 2.x, httpx before
+        import httpx2 as _http
+    except ImportError:  # pragma: no cover - depends on the installed SDK generation
+        import httpx as _http  # type: ignore[no-redef]
+
     wait = backoff * (2**attempt)
     if isinstance(error, anthropic.APIStatusError):
         status = error.status_code

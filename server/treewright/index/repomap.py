@@ -20,13 +20,15 @@ import threading
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import numpy as np
-from scipy import sparse
+from typing import TYPE_CHECKING
 
 from treewright.index.tags import Definition
 from treewright.index.tokens import count_tokens
 from treewright.index.workspace import WorkspaceIndex
+
+if TYPE_CHECKING:
+    import numpy as np
+    from scipy import sparse
 
 _DAMPING = 0.85
 _ITERATIONS = 100
@@ -102,6 +104,10 @@ class RepoMapper:
             return self._graph
 
     def _make_graph(self, generation: int) -> _Graph:
+        # numpy and scipy load on the first map, not at server start (a third of a second).
+        import numpy as np
+        from scipy import sparse
+
         definitions = self.index.all_definitions()
         ref_counts = self.index.ref_counts()
         files = sorted(set(definitions) | set(ref_counts))
@@ -197,6 +203,8 @@ class RepoMapper:
 
 
 def _rank(graph: _Graph, focus: set[str], mentions: set[str]) -> list[tuple[str, Definition]]:
+    import numpy as np  # loaded already by the graph
+
     n = len(graph.files)
     if n == 0:
         return []

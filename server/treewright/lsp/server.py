@@ -21,6 +21,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from treewright import __version__
+from treewright.agent.client import preload_sdk
 from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
@@ -236,6 +237,8 @@ class TreewrightServer(LanguageServer):
         # Build the reference graph now (and load the ranking library), off the loop, so
         # that the first repo map a request needs costs only its own ranking.
         await asyncio.to_thread(folder.mapper.build, 1)
+        # Likewise the model SDK, left out of start-up so the first symbols come sooner.
+        await asyncio.to_thread(preload_sdk)
         return {"files": len(folder.index.files), "symbols": len(folder.index.symbols), "ms": ms}
 
     async def _begin_progress(self, token: str, title: str) -> bool:
