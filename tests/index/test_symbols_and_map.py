@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import heapq
 import subprocess
 import sys
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from treewright.index.repomap import RepoMapper
-from treewright.index.symbols import SymbolTable
+from treewright.index.symbols import SymbolTable, _tier
 from treewright.index.tags import Definition
 from treewright.index.tokens import count_tokens
 from treewright.index.workspace import WorkspaceIndex
@@ -28,6 +32,28 @@ def test_search_ranks_exact_prefix_initials_substring_subsequence():
     assert [d.name for _, d in table.search("gqs")][:2] == ["GetQuerySet", "get_queryset"]
     assert table.search("zzz") == []
     assert table.search("") == []
+
+
+def _is_subsequence(q: str, name: str) -> bool:
+    rest = iter(name)
+    return all(c in rest for c in q)
+
+
+_NAMES = st.text(alphabet="abAB_xy", min_size=1, max_size=8)
+
+
+@given(names=st.lists(_NAMES, min_size=1, max_size=40, unique=True), query=_NAMES,
+       limit=st.integers(1, 12))
+def test_search_finds_what_ranking_every_name_finds(names, query, limit):
+    """The tiered lookups (bisect, substring scan, subsequence only when short) return
+    exactly the best `limit` of ranking every name that holds the query's letters in order."""
+    table = SymbolTable()
+    table.replace_file("a.py", [], [_d(n, i) for i, n in enumerate(names)])
+    q = query.strip().lower()
+    matching = [n for n in names if _is_subsequence(q, n.lower())]
+    best = heapq.nsmallest(limit, ((_tier(n, query.strip(), q), len(n), n) for n in matching))
+    expected = [n for _, _, n in best] if q else []
+    assert [d.name for _, d in table.search(query, limit)] == expected
 
 
 def test_search_follows_file_changes():

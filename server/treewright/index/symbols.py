@@ -17,9 +17,11 @@ _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
 class SymbolTable:
     def __init__(self) -> None:
         self._by_name: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
-        self._names_text: str | None = None  # "\n"-joined lowercase names, built on demand
-        self._names: list[str] = []
-        self._offsets: list[int] = []
+        self._names: list[str] | None = None  # sorted by lowercase; None when stale
+        self._lowered: list[str] = []  # the same names, lowercased
+        self._names_text = ""  # `_lowered` joined by newlines, for substring scans
+        self._offsets: list[int] = []  # where each name starts in `_names_text`
+        self._initials: list[tuple[str, int]] = []  # (lowercase word initials, name index)
 
     def __len__(self) -> int:
         return sum(len(v) for v in self._by_name.values())
@@ -32,44 +34,71 @@ class SymbolTable:
             entries[:] = [e for e in entries if e[0] != rel]
             if not entries:
                 del self._by_name[d.name]
-                self._names_text = None
+                self._names = None
         for d in new:
             if d.name not in self._by_name:
-                self._names_text = None
+                self._names = None
             self._by_name[d.name].append((rel, d))
 
     def named(self, name: str) -> list[tuple[str, Definition]]:
         return list(self._by_name.get(name, ()))
 
-    def _ensure_names(self) -> None:
-        if self._names_text is not None:
-            return
-        self._names = sorted(self._by_name)
+    def _ensure_names(self) -> list[str]:
+        if self._names is not None:
+            return self._names
+        names = sorted(self._by_name, key=lambda n: (n.lower(), n))
+        self._lowered = [n.lower() for n in names]
         self._offsets = []
         pos = 0
-        for n in self._names:
+        for n in self._lowered:
             self._offsets.append(pos)
             pos += len(n) + 1
-        self._names_text = "\n".join(n.lower() for n in self._names)
+        self._names_text = "\n".join(self._lowered)
+        self._initials = sorted(
+            ("".join(w[:1] for w in _WORD_BREAK.split(n) if w).lower(), i) for i, n in enumerate(names)
+        )
+        self._names = names
+        return names
 
     def search(self, query: str, limit: int = 100) -> list[tuple[str, Definition]]:
-        """Definitions whose name fuzzily matches `query`, best matches first."""
+        """Definitions whose name fuzzily matches `query`, best matches first.
+
+        The tiers are found best first, each with an indexed lookup (bisect for prefixes
+        and initials, a C-level scan for substrings); the slow subsequence scan runs only
+        when the better tiers hold fewer than `limit` definitions.
+        """
         query = query.strip()
-        if not query:
+        if not query or "\n" in query:  # no name holds a line break
             return []
-        self._ensure_names()
+        names = self._ensure_names()
         q = query.lower()
-        # One regex pass over all names joined by newlines finds every subsequence match.
-        pattern = re.compile(
-            "^[^\n]*?" + "[^\n]*?".join(re.escape(c) for c in q), re.MULTILINE
-        )
-        names, offsets = self._names, self._offsets
-        candidates = (
-            names[bisect.bisect_right(offsets, m.start()) - 1]
-            for m in pattern.finditer(self._names_text or "")
-        )
+        found: set[int] = set()
+        lowered = self._lowered
+        i = bisect.bisect_left(lowered, q)
+        while i < len(lowered) and lowered[i].startswith(q):
+            found.add(i)
+            i += 1
+        if len(q) > 1:
+            initials = self._initials
+            j = bisect.bisect_left(initials, (q, -1))
+            while j < len(initials) and initials[j][0].startswith(q):
+                if lowered[initials[j][1]][0] == q[0]:
+                    found.add(initials[j][1])
+                j += 1
+        text, offsets = self._names_text, self._offsets
+        at = text.find(q)
+        while at >= 0:
+            found.add(bisect.bisect_right(offsets, at) - 1)
+            at = text.find(q, at + 1)
+        if sum(len(self._by_name[names[i]]) for i in found) < limit:
+            # One regex pass over all names finds every subsequence match; each gap is a
+            # negated class up to the next letter, so the scan never backtracks.
+            pattern = re.compile(
+                re.escape(q[0]) + "".join(f"[^\n{re.escape(c)}]*{re.escape(c)}" for c in q[1:])
+            )
+            found.update(bisect.bisect_right(offsets, m.start()) - 1 for m in pattern.finditer(text))
         best = heapq.nsmallest(
-            limit, ((_tier(name, query, q), len(name), name) for name in candidates)
+            limit, ((_tier(names[i], query, q), len(names[i]), names[i]) for i in found)
         )
         results: list[tuple[str, Definition]] = []
         for _, _, name in best:
