@@ -150,6 +150,27 @@ async def test_ranges_after_emoji_and_cjk(demo, start_server, encoding):
     assert by_name["w"].selection_range.start == lsp.Position(2, width2)
 
 
+async def test_workspace_symbol_columns_in_files_on_disk(demo, start_server):
+    """Columns of definitions in unopened files: bytes where the file is ASCII, code units
+    after non-ASCII text, and still right after an ASCII file gains an emoji on disk."""
+    (demo / "plain.py").write_text("x = 1; y_plain_marker = 2\n")
+    (demo / "fancy.py").write_text('x = "🦀蟹"; y_fancy_marker = 2\n')
+    session = await start_server(demo, encodings=["utf-16"])
+    await session.wait_ready()
+
+    async def column(name: str) -> int:
+        found = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query=name))
+        (symbol,) = [s for s in found if s.name == name]
+        return symbol.location.range.start.character
+
+    for _ in range(2):  # the second answer comes from what the first read learnt
+        assert await column("y_plain_marker") == len("x = 1; ")
+        assert await column("y_fancy_marker") == len('x = "🦀蟹"; '.encode("utf-16-le")) // 2
+    (demo / "plain.py").write_text('x = "🦀"; y_plain_marker = 2\n')
+    await session.client.workspace_execute_command_async(lsp.ExecuteCommandParams(command="treewright.reindex"))
+    assert await column("y_plain_marker") == len('x = "🦀"; '.encode("utf-16-le")) // 2
+
+
 async def test_bad_requests_get_errors_and_the_server_lives_on(demo, start_server):
     session = await start_server(demo)
     await session.wait_ready()

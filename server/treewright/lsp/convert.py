@@ -31,12 +31,15 @@ SYMBOL_KINDS = {
 }
 
 
-def position(point: Point, line_bytes: LineBytes, encoding: str) -> lsp.Position:
+def position(point: Point, line_bytes: LineBytes | None, encoding: str) -> lsp.Position:
+    """`line_bytes` None: the text is ASCII, so a byte column is the column in any encoding."""
     row, col = point
+    if line_bytes is None:
+        return lsp.Position(line=row, character=col)
     return lsp.Position(line=row, character=to_lsp_column(line_bytes(row), col, encoding))
 
 
-def range_(start: Point, end: Point, line_bytes: LineBytes, encoding: str) -> lsp.Range:
+def range_(start: Point, end: Point, line_bytes: LineBytes | None, encoding: str) -> lsp.Range:
     return lsp.Range(
         start=position(start, line_bytes, encoding), end=position(end, line_bytes, encoding)
     )
@@ -71,7 +74,7 @@ def document_symbols(
     return roots
 
 
-def workspace_symbol(uri: str, d: Definition, line_bytes: LineBytes, encoding: str):
+def workspace_symbol(uri: str, d: Definition, line_bytes: LineBytes | None, encoding: str):
     return lsp.WorkspaceSymbol(
         name=d.name,
         kind=symbol_kind(d.kind),

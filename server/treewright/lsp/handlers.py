@@ -139,10 +139,13 @@ def register(server: TreewrightServer) -> None:
     @server.feature(lsp.WORKSPACE_SYMBOL)
     def workspace_symbol(ls: TreewrightServer, params: lsp.WorkspaceSymbolParams):
         results = []
+        lines: dict[str, convert.LineBytes | None] = {}  # each file read once per request
         for folder in ls.folders:
             for rel, d in folder.index.search_symbols(params.query, WORKSPACE_SYMBOL_LIMIT):
                 uri = ls.uri_of(folder, rel)
-                results.append(convert.workspace_symbol(uri, d, _lines(ls, uri), ls.encoding))
+                if uri not in lines:
+                    lines[uri] = ls.file_lines(uri)
+                results.append(convert.workspace_symbol(uri, d, lines[uri], ls.encoding))
         return results[:WORKSPACE_SYMBOL_LIMIT]
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
@@ -172,7 +175,7 @@ def register(server: TreewrightServer) -> None:
             locations.append(
                 lsp.Location(
                     uri=target,
-                    range=convert.range_(d.name_start, d.name_end, _lines(ls, target), ls.encoding),
+                    range=convert.range_(d.name_start, d.name_end, ls.file_lines(target), ls.encoding),
                 )
             )
         return locations
@@ -265,10 +268,6 @@ def _param(params, name: str, default):
     if isinstance(params, dict):
         return params.get(name, default)
     return getattr(params, name, default)
-
-
-def _lines(ls: TreewrightServer, uri: str):
-    return ls.file_lines(uri)
 
 
 def _closeness(folder: Folder, rel: str, d, here_folder, here_rel, at) -> tuple:

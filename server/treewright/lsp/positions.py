@@ -24,7 +24,10 @@ def to_lsp_column(line: bytes, byte_column: int, encoding: str) -> int:
     byte_column = max(0, min(byte_column, len(line)))
     if encoding == UTF8:
         return byte_column
-    prefix = line[:byte_column].decode("utf-8", "surrogateescape")
+    raw = line[:byte_column]
+    if raw.isascii():  # nearly every line of code: one unit per byte in any encoding
+        return byte_column
+    prefix = raw.decode("utf-8", "surrogateescape")
     if encoding == UTF32:
         return len(prefix)
     return len(prefix) + sum(1 for ch in prefix if ord(ch) > 0xFFFF)

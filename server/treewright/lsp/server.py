@@ -72,6 +72,7 @@ class TreewrightServer(LanguageServer):
         self.ui: str | None = None
         self.pending_warnings: list[str] = []
         self._warned: set[str] = set()
+        self._ascii_files: dict[str, tuple[int, int]] = {}  # uri → (size, mtime_ns) when read
         self.turns = TurnRunner(self)
         self.proposals = ProposalBook(self)
 
@@ -149,16 +150,27 @@ class TreewrightServer(LanguageServer):
             raise JsonRpcInvalidParams(f"Unknown document: {uri} is neither open nor a file")
         return Document(language_for_path(path or uri), data)
 
-    def file_lines(self, uri: str) -> LineBytes:
-        """Line bytes of a document for position conversion: the open buffer, else the disk."""
+    def file_lines(self, uri: str) -> LineBytes | None:
+        """Line bytes of a document, to convert the columns of its indexed definitions: the
+        open buffer, else the disk. None when no conversion is needed: a file on disk read
+        before and found all ASCII (most code), unchanged since by the index's account."""
         opened = self.documents.get(uri)
         if opened is not None:
             return opened.document.line_bytes
         path = to_fs_path(uri)
+        folder, rel = self.folder_of(Path(path)) if path else (None, None)
+        known = folder.index.files.get(rel) if folder and rel else None
+        stamp = (known.size, known.mtime_ns) if known else None
+        if stamp is not None and self._ascii_files.get(uri) == stamp:
+            return None
         try:
-            lines = Path(path).read_bytes().split(b"\n") if path else []
+            data = Path(path).read_bytes() if path else b""
         except OSError:
-            lines = []
+            data = b""
+        if stamp is not None and data.isascii():
+            self._ascii_files[uri] = stamp
+            return None
+        lines = data.split(b"\n")
 
         def line_bytes(row: int) -> bytes:
             return lines[row].rstrip(b"\r") if 0 <= row < len(lines) else b""
