@@ -176,8 +176,10 @@ def tmpfs(where: Path, size: str) -> Iterator[Path]:
             subprocess.run(["umount", "-l", str(where)], capture_output=True)
 
 
-def remount_read_only(where: Path) -> None:
-    subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True, capture_output=True)
+def remount(where: Path, mode: str) -> None:
+    """Remount `where` read-only ("ro") or writable ("rw"): root ignores permission bits,
+    not a read-only mount."""
+    subprocess.run(["mount", "-o", f"remount,{mode}", str(where)], check=True, capture_output=True)
 
 
 def fill(folder: Path) -> int:

@@ -71,11 +71,18 @@ class SessionStore:
     def __init__(self, path: Path):
         self.path = path
         self.problem: str | None = None  # why sessions are not kept on disk, if they are not
+        self.in_memory = False
         self._lock = threading.Lock()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             self.db = self._connect(str(path))
         except sqlite3.DatabaseError as e:
+            if not _is_damage(e):
+                # A full disk or a read-only folder is not damage: moving the store aside
+                # would hide every earlier session (and fails on a read-only folder). Serve
+                # what it holds from memory and leave the file as it is.
+                self.db = self._in_memory(f"cannot keep sessions in {path} ({e})", path)
+                return
             # Unreadable (half-written by a killed process, or not a database): keep it for
             # inspection and start a new one, rather than refusing every chat.
             aside = path.with_name(f"{path.name}.corrupt-{int(time.time())}")
@@ -86,9 +93,30 @@ class SessionStore:
             self.problem = f"the session store was unreadable and was moved to {aside.name}"
             self.db = self._connect(str(path))
         except OSError as e:
-            self.problem = f"cannot keep sessions in {path.parent} ({e}); they last until restart"
-            log.warning(self.problem)
-            self.db = self._connect(":memory:")
+            self.db = self._in_memory(f"cannot keep sessions in {path.parent} ({e})", path)
+
+    def _in_memory(self, why: str, source: Path | sqlite3.Connection | None) -> sqlite3.Connection:
+        """A store in memory holding what `source` (an open store, or a file) holds."""
+        self.problem = f"{why}; new sessions and turns last until restart"
+        self.in_memory = True
+        log.warning(self.problem)
+        db = self._connect(":memory:")
+        if isinstance(source, sqlite3.Connection):
+            source.backup(db)
+            return db
+        if source is not None and source.exists():
+            # Read-only needs the -shm index; immutable does not (but skips the -wal).
+            for query in ("mode=ro", "mode=ro&immutable=1"):
+                try:
+                    old = sqlite3.connect(f"{source.as_uri()}?{query}", uri=True)
+                    try:
+                        old.backup(db)
+                        return db
+                    finally:
+                        old.close()
+                except sqlite3.Error as e:
+                    log.info("cannot read %s (%s): %s", source, query, e)
+        return db
 
     @staticmethod
     def _connect(where: str) -> sqlite3.Connection:
@@ -108,9 +136,9 @@ class SessionStore:
     def create(self, title: str) -> str:
         session_id = "s" + uuid.uuid4().hex[:12]
         with self._lock:
-            self.db.execute(
+            self._write(lambda: self.db.execute(
                 "INSERT INTO sessions VALUES (?, ?, ?)", (session_id, title[:120], time.time())
-            )
+            ))
         return session_id
 
     def exists(self, session_id: str) -> bool:
@@ -123,23 +151,41 @@ class SessionStore:
         if not self.exists(session_id):
             raise UnknownSessionError(session_id)
         with self._lock:
-            self.db.execute("BEGIN IMMEDIATE")
-            try:
-                (last,) = self.db.execute(
-                    "SELECT COALESCE(MAX(seq), 0) FROM entries WHERE session_id = ?", (session_id,)
-                ).fetchone()
-                now = time.time()
-                self.db.executemany(
-                    "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)",
-                    [
-                        (session_id, last + i + 1, turn_id, kind, json.dumps(data), now)
-                        for i, (kind, data) in enumerate(items)
-                    ],
-                )
-            except BaseException:
-                self.db.execute("ROLLBACK")
+            self._write(lambda: self._append(session_id, turn_id, items))
+
+    def _write(self, write):
+        try:
+            return write()
+        except sqlite3.OperationalError as e:
+            if _is_damage(e) or self.in_memory:
                 raise
+            # The disk filled up (or the folder went read-only) under a running server:
+            # keep the sessions going in memory, with all they held, rather than failing
+            # every turn from now on.
+            self.db = self._in_memory(f"cannot keep sessions in {self.path} ({e})", self.db)
+            return write()
+
+    def _append(self, session_id: str, turn_id: str | None, items) -> None:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            (last,) = self.db.execute(
+                "SELECT COALESCE(MAX(seq), 0) FROM entries WHERE session_id = ?", (session_id,)
+            ).fetchone()
+            now = time.time()
+            self.db.executemany(
+                "INSERT INTO entries VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    (session_id, last + i + 1, turn_id, kind, json.dumps(data), now)
+                    for i, (kind, data) in enumerate(items)
+                ],
+            )
+            # COMMIT is where WAL frames are written, so where a full disk shows: it must
+            # roll back too, or the connection stays inside a failed transaction.
             self.db.execute("COMMIT")
+        except BaseException:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise
 
     def entries(self, session_id: str) -> list[Entry]:
         if not self.exists(session_id):
@@ -232,6 +278,14 @@ class SessionStore:
         if row is None:
             raise UnknownSessionError(session_id)
         return row[0]
+
+
+def _is_damage(error: sqlite3.DatabaseError) -> bool:
+    """The file is not a sound database (as against a full disk or a read-only folder)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return not isinstance(error, sqlite3.OperationalError)
+    return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
 
 
 def _summary_text(summary: str) -> str:

@@ -65,6 +65,7 @@ class IndexCache:
         self._version = f"{SCHEMA_VERSION}:{grammar_version}"
         # One connection serves the indexing thread and the request loop: one user at a time.
         self._lock = threading.RLock()
+        self._memory = False
         self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -81,6 +82,10 @@ class IndexCache:
                 db = self._connect(self.path)
             return db
         except sqlite3.DatabaseError as e:
+            if not _is_damage(e):
+                # A full disk or read-only folder: removing the cache would not help (and
+                # would throw away a sound one).
+                return self._in_memory(f"cannot write the index cache at {self.path}: {e}")
             log.warning("index cache %s is unreadable (%s): rebuilding", self.path, e)
             try:
                 self._remove()
@@ -91,6 +96,7 @@ class IndexCache:
             return self._in_memory(f"cannot write the index cache at {self.directory}: {e}")
 
     def _in_memory(self, problem: str) -> sqlite3.Connection:
+        self._memory = True
         self.problem = problem + " (indexing in memory only)"
         log.warning(self.problem)
         return self._connect(":memory:")
@@ -134,17 +140,20 @@ class IndexCache:
         if not files:
             return
         try:
-            with self._transaction():
-                self.db.executemany(
-                    "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
-                    [
-                        (f.path, f.hash, f.size, f.mtime_ns, f.language, f.status,
-                         f.definitions, f.ref_counts, f.refs, f.errors)
-                        for f in files
-                    ],
-                )
+            self._put_many(files)
         except sqlite3.Error as e:
-            self._write_failed(e)
+            self._write_failed(e, lambda: self._put_many(files))
+
+    def _put_many(self, files: list[StoredFile]) -> None:
+        with self._transaction():
+            self.db.executemany(
+                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (f.path, f.hash, f.size, f.mtime_ns, f.language, f.status,
+                     f.definitions, f.ref_counts, f.refs, f.errors)
+                    for f in files
+                ],
+            )
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """Record a new mtime for a file whose content hash is unchanged."""
@@ -179,15 +188,31 @@ class IndexCache:
             self.db.execute("BEGIN")
             try:
                 yield
+                # A full disk shows at COMMIT (the log is written then): roll back then too,
+                # or the connection stays inside a failed transaction.
+                self.db.execute("COMMIT")
             except BaseException:
-                self.db.execute("ROLLBACK")
+                if self.db.in_transaction:
+                    self.db.execute("ROLLBACK")
                 raise
-            self.db.execute("COMMIT")
 
-    def _write_failed(self, error: Exception) -> None:
+    def _write_failed(self, error: Exception, retry=None) -> None:
+        # The disk filled up under a running server: go on in memory with what the file
+        # holds, or the rows that failed to be written (and their references) are lost.
+        to_memory = retry is not None and not self._memory and not _is_damage(error)
         if self.problem is None:
             self.problem = f"cannot write the index cache at {self.path}: {error}"
+            if to_memory:
+                self.problem += " (indexing in memory only)"
             log.warning(self.problem)
+        if to_memory:
+            with self._lock:
+                memory = self._connect(":memory:")
+                with contextlib.suppress(sqlite3.Error):
+                    self.db.backup(memory)
+                self.db.close()
+                self.db, self._memory = memory, True
+                retry()
 
     def close(self) -> None:
         with self._lock:
@@ -195,3 +220,11 @@ class IndexCache:
                 self.db.close()
             except sqlite3.Error:
                 pass
+
+
+def _is_damage(error: Exception) -> bool:
+    """The file is not a sound database (as against a full disk or a read-only folder)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is None:
+        return not isinstance(error, sqlite3.OperationalError)
+    return code & 0xFF in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)
