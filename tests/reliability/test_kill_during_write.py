@@ -213,3 +213,49 @@ async def test_session_store_killed_while_appending_keeps_every_completed_turn(d
         assert store.messages(session_id)[-1]["text"] == "Carrying on."
     finally:
         store.close()
+
+
+async def test_torn_copies_of_the_index_cache_are_recovered_or_rebuilt(tmp_path, start_server):
+    """The cache's files as a copy taken mid-write would leave them (a backup tool, a sync,
+    a crashed file system): the log cut mid-frame, the database cut at a page boundary."""
+    count = 1000
+    root = tmp_path / "ws"
+    generate(root, count)
+    db = root / ".treewright" / "index.sqlite"
+    wal = db.with_name("index.sqlite-wal")
+    writer = spawn(["-m", "treewright", "map", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for(lambda: wal.exists() and wal.stat().st_size > 200_000 or writer.poll() is not None,
+                 what="the index cache being written")
+        os.killpg(writer.pid, signal.SIGSTOP)  # hold the writer mid-write while copying
+        taken = {p.name: p.read_bytes() for p in db.parent.glob("index.sqlite*")}
+    finally:
+        kill(writer)
+    # And a whole cache, written to the end and closed (the log folded into the file).
+    finisher = spawn(["-m", "treewright", "map", str(root)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert finisher.wait(60) == 0
+    whole = db.read_bytes()
+    page = 4096
+    main = taken["index.sqlite"]
+    log = taken.get("index.sqlite-wal", b"")
+    variants = {
+        "as copied": {"index.sqlite": main, "index.sqlite-wal": log},
+        "log cut mid-frame": {"index.sqlite": main, "index.sqlite-wal": log[: len(log) * 2 // 3 + 100]},
+        "without its log": {"index.sqlite": main},
+        "cut at a page boundary": {"index.sqlite": whole[: len(whole) // 2 // page * page]},
+    }
+    rng = random.Random(SEED)
+    for name, files in variants.items():
+        for p in db.parent.glob("index.sqlite*"):
+            p.unlink()
+        for file, data in files.items():
+            (db.parent / file).write_bytes(data)
+        session = await start_server(root)
+        await session.wait_ready()
+        try:
+            await _symbols_answer_correctly(session, rng.sample(range(count), 5))
+        except AssertionError as e:
+            raise AssertionError(f"{name}: {e}") from e
+        await session.client.shutdown_session()
+        assert integrity(db) == "ok", name
+        assert count_rows(db, "files") == count, name
