@@ -1,7 +1,7 @@
 // Helpers for the end-to-end run: a temp workspace, code-server and the scripted model as
 // child processes (stopped by PID), and a bounded step runner that screenshots every step.
 import { spawn, execFileSync } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -106,14 +106,21 @@ export async function startModel(python, script) {
   lines.on("line", (line) => waiting.shift()?.(line));
   const next = () => new Promise((resolve) => waiting.push(resolve));
   const baseUrl = await next();
+  const ask = (line) => {
+    child.stdin.write(line + "\n");
+    return next();
+  };
   return {
     baseUrl,
     async queue(name) {
-      child.stdin.write(name + "\n");
-      const answer = await next();
+      const answer = await ask(name);
       if (answer !== `queued ${name}`) {
         throw new Error(`the scripted model said ${answer}`);
       }
+    },
+    /** How many requests to the model so far held `text` in their body. */
+    async seen(text) {
+      return Number(await ask(`seen ${text}`));
     },
     stop() {
       child.stdin.end("quit\n");
@@ -152,4 +159,30 @@ export function withTimeout(promise, ms, what) {
   let timer;
   return Promise.race([promise, new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms / 1000} s`)), ms); })])
     .finally(() => clearTimeout(timer));
+}
+
+/** Every file under `dir` (relative path → its bytes as text), skipping the server's own cache. */
+export function snapshot(dir, rel = "") {
+  const files = {};
+  for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+    const path = rel ? `${rel}/${entry.name}` : entry.name;
+    if (entry.isDirectory()) {
+      if (entry.name !== ".treewright" && entry.name !== "__pycache__") {
+        Object.assign(files, snapshot(dir, path));
+      }
+    } else {
+      files[path] = readFileSync(join(dir, path), "latin1");
+    }
+  }
+  return files;
+}
+
+/** What the extension wrote to its "Treewright" output channel, in every window so far. */
+export function treewrightLog(userData) {
+  const logs = join(userData, "logs");
+  if (!existsSync(logs)) {
+    return "";
+  }
+  return readdirSync(logs, { recursive: true }).filter((f) => /(^|[/\\])\d*-?Treewright\.log$/.test(f)).sort()
+    .map((f) => readFileSync(join(logs, f), "utf8")).join("\n");
 }

@@ -1,6 +1,7 @@
 """The scripted Messages API for the end-to-end run: prints its base URL, then reads one
-command a line on stdin ("document", "answer", "slow", "quit") and queues that scenario's
-replies, so the driver decides what the model says next."""
+command a line on stdin and answers one line: a scenario's name queues its replies (so the
+driver decides what the model says next); "seen <text>" counts the requests whose body holds
+<text> (so the driver can check what reached the model); "quit" stops."""
 
 from __future__ import annotations
 
@@ -14,6 +15,9 @@ from scripted_api import ScriptedAPI, text, tool_use  # noqa: E402
 PRICING = "inventory/pricing.py"
 ADD_TAX = "def add_tax(amount: float, rate: float = DEFAULT_TAX_RATE) -> float:\n"
 VALUE = "def inventory_value(warehouse: Warehouse) -> float:\n"
+STORAGE = "inventory/storage.py"
+SORTED_ITEMS = '"items": [warehouse.items[sku].to_dict() for sku in sorted(warehouse.items)],'
+CLI = "inventory/cli.py"
 
 SCENARIOS = {
     # Two separate hunks in pricing.py: the e2e accepts the first and rejects the second.
@@ -26,7 +30,22 @@ SCENARIOS = {
     ],
     "answer": lambda: [
         text("**`order_total`** adds tax *last*:\n\n```python\nreturn add_tax(subtotal, tax_rate)\n```\n\n"
-             "so the coupon is applied before tax. <script>alert('x')</script>", chunks=12, event_delay=0.05),
+             "so the coupon is applied before tax. <script>window.treewrightInjected = 'script'</script>\n\n"
+        '<img src="x" onerror="window.treewrightInjected = \'img\'"> '
+        '<a href="javascript:window.treewrightInjected=\'link\'">a link</a>', chunks=12, event_delay=0.05),
+    ],
+    "mention": lambda: [text("`inventory/models.py` defines `Item` and `Warehouse`.")],
+    # Edit Selection on warehouse_to_dict: one hunk in storage.py.
+    "edit": lambda: [
+        tool_use("edit", {"path": STORAGE, "old_string": SORTED_ITEMS,
+                          "new_string": SORTED_ITEMS.replace("sorted(warehouse.items)",
+                                                             "sorted(warehouse.items, reverse=True)")}),
+        text("The items are now listed in reverse order of SKU."),
+    ],
+    # A proposal for cli.py, which the driver renames before the review.
+    "cli": lambda: [
+        tool_use("edit", {"path": CLI, "old_string": "import argparse\n", "new_string": "import argparse  # the CLI\n"}),
+        text("I commented the import."),
     ],
     "slow": lambda: [
         text("Counting slowly: " + " ".join(str(i) for i in range(1, 400)), chunks=200, event_delay=0.25),
@@ -46,6 +65,9 @@ def main() -> None:
             print(f"queued {command}", flush=True)
         elif command == "requests":
             print(len(api.message_requests), flush=True)
+        elif command.startswith("seen "):
+            needle = command.removeprefix("seen ")
+            print(sum(needle in r.raw_body.decode("utf-8", "replace") for r in api.message_requests), flush=True)
     api.stop()
 
 
