@@ -6,6 +6,7 @@ import { IndexStatusBook } from "../src/indexStatus";
 import { RestartBudget } from "../src/restartBudget";
 import { explicitSettings } from "../src/settings";
 import { actionLabel } from "../src/chat/actionLabel";
+import { SERVER_STOPPED, turnErrorText } from "../src/chat/turnError";
 
 const ev = (seq: number, type: ChatEvent["type"], data: Partial<ChatEvent> = {}): ChatEvent => ({ sessionId: "s1", turnId: "t1", seq, type, ...data });
 
@@ -110,4 +111,12 @@ test("only explicitly set settings are sent, nested", () => {
 test("action labels for intercepted code actions", () => {
   assert.equal(actionLabel({ action: "document", uri: "file:///w/inventory/pricing.py", range: { start: { line: 20, character: 0 } } }), "Document pricing.py:21");
   assert.equal(actionLabel({ action: "edit", uri: "file:///w/a%20b.py", range: { start: { line: 0 } }, instruction: "use a dataclass" }), "Edit a b.py:1: use a dataclass");
+});
+
+test("a turn cut off by the server dying says so; other errors keep their message", () => {
+  const lost = Object.assign(new Error("Pending response rejected since connection got disposed"), { code: -32097 });
+  assert.equal(turnErrorText(lost), SERVER_STOPPED);
+  const noKey = Object.assign(new Error("No API key: set ANTHROPIC_API_KEY or run 'Treewright: Set API Key'"), { code: -32803 });
+  assert.equal(turnErrorText(noKey), noKey.message);
+  assert.equal(turnErrorText("plain"), "plain");
 });

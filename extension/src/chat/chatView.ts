@@ -9,6 +9,7 @@ import { ServerManager, messageOf } from "../languageServer";
 import { renderMarkdown } from "../markdown";
 import { ReviewController } from "../review/reviewController";
 import { actionLabel } from "./actionLabel";
+import { turnErrorText } from "./turnError";
 import { FilesAnswer, MENTION_LIMIT, MentionItem, mentionItems } from "./mentionSearch";
 import { SessionSummary, sessionLabel } from "./sessionLabels";
 import { ChatEvent, StoredMessage, Transcript, Turn, Usage, formatMeter } from "./transcript";
@@ -342,7 +343,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
       return answer;
     } catch (error) {
       const code = (error as { code?: number }).code;
-      transcript.fail(turn, messageOf(error), code === CANCELLED || source.token.isCancellationRequested);
+      transcript.fail(turn, turnErrorText(error), code === CANCELLED || source.token.isCancellationRequested);
       if (!(code === CANCELLED) && /API key/i.test(messageOf(error))) {
         await this.refreshKey();
       }
