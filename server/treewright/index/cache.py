@@ -19,7 +19,7 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 
 # Bump whenever the stored tuples or the tags queries change meaning.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: no definitions with an empty (error-recovery) name
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);

@@ -82,6 +82,11 @@ def query_tags(
                 if not names:
                     continue
                 node, name_node = nodes[0], names[0]
+                if name_node.start_byte == name_node.end_byte:
+                    # A name tree-sitter invented to recover from a syntax error (MISSING):
+                    # nothing to show, and error recovery differs between full and
+                    # incremental parses, so keeping it would make the two disagree.
+                    continue
                 previous = chosen.get(node.id)
                 if previous is not None and previous[0] <= pattern:
                     continue
