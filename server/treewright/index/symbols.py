@@ -5,7 +5,6 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
-from collections import defaultdict
 
 from treewright.index.tags import Definition
 
@@ -16,7 +15,9 @@ _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
 
 class SymbolTable:
     def __init__(self) -> None:
-        self._by_name: dict[str, list[tuple[str, Definition]]] = defaultdict(list)
+        # name → file → its definitions of that name: replacing a file's definitions costs
+        # the file's size, not the number of files defining the same (often common) names.
+        self._by_name: dict[str, dict[str, list[Definition]]] = {}
         self._names: list[str] | None = None  # sorted by lowercase; None when stale
         self._lowered: list[str] = []  # the same names, lowercased
         self._names_text = ""  # `_lowered` joined by newlines, for substring scans
@@ -24,24 +25,26 @@ class SymbolTable:
         self._initials: list[tuple[str, int]] = []  # (lowercase word initials, name index)
 
     def __len__(self) -> int:
-        return sum(len(v) for v in self._by_name.values())
+        return sum(len(defs) for files in self._by_name.values() for defs in files.values())
 
     def replace_file(self, rel: str, old: list[Definition], new: list[Definition]) -> None:
-        for d in old:
-            entries = self._by_name.get(d.name)
-            if entries is None:
-                continue
-            entries[:] = [e for e in entries if e[0] != rel]
-            if not entries:
-                del self._by_name[d.name]
+        for name in {d.name for d in old}:
+            files = self._by_name.get(name)
+            if files is not None and files.pop(rel, None) is not None and not files:
+                del self._by_name[name]
                 self._names = None
         for d in new:
-            if d.name not in self._by_name:
+            files = self._by_name.get(d.name)
+            if files is None:
+                files = self._by_name[d.name] = {}
                 self._names = None
-            self._by_name[d.name].append((rel, d))
+            files.setdefault(rel, []).append(d)
 
     def named(self, name: str) -> list[tuple[str, Definition]]:
-        return list(self._by_name.get(name, ()))
+        return self._entries(name)
+
+    def _entries(self, name: str) -> list[tuple[str, Definition]]:
+        return [(rel, d) for rel, defs in self._by_name.get(name, {}).items() for d in defs]
 
     def _ensure_names(self) -> list[str]:
         if self._names is not None:
@@ -90,7 +93,7 @@ class SymbolTable:
         while at >= 0:
             found.add(bisect.bisect_right(offsets, at) - 1)
             at = text.find(q, at + 1)
-        if sum(len(self._by_name[names[i]]) for i in found) < limit:
+        if sum(len(defs) for i in found for defs in self._by_name[names[i]].values()) < limit:
             # One regex pass over all names finds every subsequence match; each gap is a
             # negated class up to the next letter, so the scan never backtracks.
             pattern = re.compile(
@@ -102,7 +105,7 @@ class SymbolTable:
         )
         results: list[tuple[str, Definition]] = []
         for _, _, name in best:
-            for entry in sorted(self._by_name[name], key=lambda e: (e[0], e[1].start_byte)):
+            for entry in sorted(self._entries(name), key=lambda e: (e[0], e[1].start_byte)):
                 results.append(entry)
                 if len(results) >= limit:
                     return results
