@@ -246,7 +246,7 @@ class Toolbox:
 
     def _visible_files(self) -> list[str]:
         changed = set(self.staged.changed_paths())
-        files = {rel for rel in self.index.files if not is_secret(rel, self.secrets)}
+        files = {rel for rel in self.index.paths() if not is_secret(rel, self.secrets)}
         files |= {rel for rel in changed if self.staged.exists(rel)}
         return sorted(rel for rel in files if self.staged.exists(rel))
 

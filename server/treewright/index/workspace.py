@@ -306,6 +306,11 @@ class WorkspaceIndex:
         except ValueError:
             return None
 
+    def paths(self) -> list[str]:
+        """Every indexed path, as a snapshot: the index thread may add files meanwhile."""
+        with self._lock:
+            return list(self.files)
+
     def definitions_in(self, rel: str) -> list[Definition]:
         with self._lock:
             if rel in self._documents:

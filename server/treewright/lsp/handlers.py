@@ -249,7 +249,7 @@ def register(server: TreewrightServer) -> None:
         many = len(ls.folders) > 1
         shown: dict[str, tuple[Folder, str]] = {}
         for folder in ls.folders:
-            for rel in list(folder.index.files):
+            for rel in folder.index.paths():
                 if not is_secret(rel):
                     shown[f"{folder.root.name}/{rel}" if many else rel] = (folder, rel)
         best, total = search_paths(shown, query, limit)
