@@ -144,7 +144,7 @@ def register(server: TreewrightServer) -> None:
             for rel, d in folder.index.search_symbols(params.query, WORKSPACE_SYMBOL_LIMIT):
                 uri = ls.uri_of(folder, rel)
                 if uri not in lines:
-                    lines[uri] = ls.file_lines(uri)
+                    lines[uri] = ls.file_lines(uri, folder, rel)
                 results.append(convert.workspace_symbol(uri, d, lines[uri], ls.encoding))
         return results[:WORKSPACE_SYMBOL_LIMIT]
 
@@ -172,11 +172,9 @@ def register(server: TreewrightServer) -> None:
         locations = []
         for _, folder, rel, d in candidates:
             target = uri if folder is None else ls.uri_of(folder, rel)
+            lines = ls.file_lines(target, folder, rel)
             locations.append(
-                lsp.Location(
-                    uri=target,
-                    range=convert.range_(d.name_start, d.name_end, ls.file_lines(target), ls.encoding),
-                )
+                lsp.Location(uri=target, range=convert.range_(d.name_start, d.name_end, lines, ls.encoding))
             )
         return locations
 

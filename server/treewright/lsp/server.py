@@ -8,6 +8,7 @@ background thread (its parsing in worker processes) and reports progress through
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import sys
 import time
@@ -116,7 +117,7 @@ class TreewrightServer(LanguageServer):
         return None, None
 
     def uri_of(self, folder: Folder, rel: str) -> str:
-        return from_fs_path(str(folder.root / rel)) or ""
+        return _file_uri(str(folder.root / rel))
 
     # ---- documents ----------------------------------------------------------------------
 
@@ -150,21 +151,20 @@ class TreewrightServer(LanguageServer):
             raise JsonRpcInvalidParams(f"Unknown document: {uri} is neither open nor a file")
         return Document(language_for_path(path or uri), data)
 
-    def file_lines(self, uri: str) -> LineBytes | None:
+    def file_lines(self, uri: str, folder: Folder | None, rel: str | None) -> LineBytes | None:
         """Line bytes of a document, to convert the columns of its indexed definitions: the
         open buffer, else the disk. None when no conversion is needed: a file on disk read
-        before and found all ASCII (most code), unchanged since by the index's account."""
+        before and found all ASCII (most code), unchanged since by the index's account.
+        `folder` and `rel` locate the file (None for a document outside every folder)."""
         opened = self.documents.get(uri)
         if opened is not None:
             return opened.document.line_bytes
-        path = to_fs_path(uri)
-        folder, rel = self.folder_of(Path(path)) if path else (None, None)
-        known = folder.index.files.get(rel) if folder and rel else None
+        known = folder.index.files.get(rel) if folder is not None and rel else None
         stamp = (known.size, known.mtime_ns) if known else None
         if stamp is not None and self._ascii_files.get(uri) == stamp:
             return None
         try:
-            data = Path(path).read_bytes() if path else b""
+            data = (folder.root / rel).read_bytes() if folder is not None and rel else b""
         except OSError:
             data = b""
         if stamp is not None and data.isascii():
@@ -293,6 +293,12 @@ class TreewrightServer(LanguageServer):
         if total is not None:
             params["total"] = total
         self.protocol.notify("treewright/indexStatus", params)
+
+
+@functools.lru_cache(maxsize=8192)
+def _file_uri(path: str) -> str:
+    # Memoised: workspace/symbol names up to 100 files per keystroke in the search box.
+    return from_fs_path(path) or ""
 
 
 def create_server() -> TreewrightServer:
