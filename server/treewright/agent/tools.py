@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import jsonschema
 from pathspec import PathSpec
 
 from treewright.agent import events
@@ -193,6 +192,8 @@ class Toolbox:
         if definition is None:
             emit(events.TOOL, name=name, summary=f"Unknown tool {name}", status="error")
             return ToolOutcome(f"Unknown tool {name!r}. Tools: {', '.join(_BY_NAME)}.", True)
+        import jsonschema  # 70 ms to import: loaded by the first tool call, not at start
+
         try:
             jsonschema.validate(arguments, definition["input_schema"])
         except jsonschema.ValidationError as e:

@@ -203,7 +203,11 @@ class WorkspaceIndex:
             return
         # forkserver: forking this (possibly multi-threaded) process directly is unsafe.
         context = multiprocessing.get_context("forkserver")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+        # Workers run niced: the server process answering the editor keeps priority over
+        # the background parse when they compete for the same cores.
+        with ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=os.nice, initargs=(10,)
+        ) as pool:
             futures = [
                 pool.submit(analyze.analyze_batch, root, batch, self.max_file_bytes)
                 for batch in batches
