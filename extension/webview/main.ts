@@ -40,6 +40,11 @@ const header = el("div", { class: "header" }, sessionSelect, newChat);
 const banner = el("div", { id: "no-key", class: "banner", hidden: "" },
   el("p", { text: "Treewright needs an Anthropic API key to answer. It is kept in VS Code's secret storage and passed only to the Treewright server." }),
   el("button", { id: "set-key", class: "primary", text: "Set API Key" }));
+const serverDown = el("div", { id: "server-down", class: "banner warning", hidden: "" },
+  el("p", { text: "Treewright's server is not running, so it cannot answer. The log says why." }),
+  el("div", { class: "card-actions" },
+    el("button", { id: "show-log", class: "secondary", text: "Show Log" }),
+    el("button", { id: "restart-server", class: "primary", text: "Restart Server" })));
 const messages = el("div", { id: "messages", role: "log", "aria-live": "polite" });
 const empty = el("div", { id: "empty", class: "empty" },
   el("p", { text: "Ask about your code, or pick a Treewright action from the lightbulb (Ctrl+.)." }),
@@ -51,7 +56,7 @@ const mentionList = el("ul", { id: "mention-list", class: "mention-list", hidden
 const send = el("button", { id: "send", class: "primary", title: "Send (Enter)" }, icon("send"), " Send");
 const stop = el("button", { id: "stop", class: "secondary", title: "Stop", hidden: "" }, icon("debug-stop"), " Stop");
 const composer = el("div", { class: "composer" }, chips, mentionList, input, el("div", { class: "actions" }, meter, stop, send));
-document.getElementById("app")!.append(header, banner, messages, empty, composer);
+document.getElementById("app")!.append(header, banner, serverDown, messages, empty, composer);
 
 // ---- rendering ------------------------------------------------------------------------
 
@@ -135,6 +140,7 @@ function render(next: ViewState): void {
   sessionSelect.value = next.sessionId ?? "";
   sessionSelect.disabled = next.running;
   banner.hidden = next.hasKey;
+  serverDown.hidden = next.serverState !== "failed";
   empty.hidden = next.turns.length > 0;
   meter.textContent = next.meter;
 
@@ -279,6 +285,8 @@ send.addEventListener("click", submit);
 stop.addEventListener("click", () => vscode.postMessage({ type: "stop" }));
 newChat.addEventListener("click", () => vscode.postMessage({ type: "newChat" }));
 banner.querySelector("#set-key")!.addEventListener("click", () => vscode.postMessage({ type: "setApiKey" }));
+serverDown.querySelector("#show-log")!.addEventListener("click", () => vscode.postMessage({ type: "showLog" }));
+serverDown.querySelector("#restart-server")!.addEventListener("click", () => vscode.postMessage({ type: "restartServer" }));
 sessionSelect.addEventListener("change", () => {
   if (sessionSelect.value) {
     vscode.postMessage({ type: "openSession", sessionId: sessionSelect.value });

@@ -233,7 +233,9 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
         await this.reviews.reject(m.proposalId, undefined);
         break;
       case "setApiKey":
-        await vscode.commands.executeCommand("treewright.setApiKey");
+      case "showLog":
+      case "restartServer":
+        await vscode.commands.executeCommand(`treewright.${m.type}`);
         break;
       case "mention":
         this.post({ type: "mentions", seq: m.seq, query: m.query, items: await this.mentions(m.query) });
@@ -272,6 +274,9 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   /** Files for an `@` mention, from the server's index; a newer query cancels the older one. */
   private async mentions(query: string): Promise<MentionItem[]> {
     this.mentionSource?.cancel();
+    if (this.server.state === "failed") {
+      return []; // the panel says why; no warning in the log per keystroke
+    }
     const source = new vscode.CancellationTokenSource();
     this.mentionSource = source;
     try {

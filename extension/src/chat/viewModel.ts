@@ -56,7 +56,7 @@ export type FromWebview =
   | { type: "openSession"; sessionId: string }
   | { type: "removeContext" }
   | { type: "review" | "acceptAll" | "rejectAll"; proposalId: string }
-  | { type: "setApiKey" }
+  | { type: "setApiKey" | "showLog" | "restartServer" }
   | { type: "mention"; query: string; seq: number }
   | { type: "openLink"; href: string }
   | { type: "copy"; text: string };
