@@ -203,6 +203,9 @@ class WorkspaceIndex:
             return
         # forkserver: forking this (possibly multi-threaded) process directly is unsafe.
         context = multiprocessing.get_context("forkserver")
+        # The fork server imports the parsing code once; each worker forked from it then
+        # starts with tree-sitter and the grammars' bindings loaded instead of importing them.
+        context.set_forkserver_preload(["treewright.index.analyze"])
         # Workers run niced: the server process answering the editor keeps priority over
         # the background parse when they compete for the same cores.
         with ProcessPoolExecutor(
