@@ -50,6 +50,10 @@ const SETTINGS = {
   "treewright.server.pythonPath": PYTHON,
 };
 const dirs = prepareDirs(ROOT, SETTINGS);
+// A secret whose name matches "@mod": VS Code's file search would offer it, the server's index never.
+const SECRET = "deploy/model_signing.pem";
+mkdirSync(join(dirs.workspace, "deploy"));
+writeFileSync(join(dirs.workspace, SECRET), "-----BEGIN PRIVATE KEY-----\nnot a real key\n-----END PRIVATE KEY-----\n");
 const original = readFileSync(join(dirs.workspace, PRICING), "utf8");
 
 let codeServer;
@@ -367,9 +371,10 @@ async function main() {
     await prompt.pressSequentially("What is in @mod", { delay: 30 });
     const options = frame.locator("#mention-list li");
     await options.first().waitFor({ timeout: 15_000 });
+    await sleep(500); // a later answer would replace the list
     const offered = await options.allTextContents();
-    if (offered[0] !== "inventory/models.py") {
-      throw new Error(`@mod offered ${JSON.stringify(offered)}, not inventory/models.py first`);
+    if (JSON.stringify(offered) !== JSON.stringify(["inventory/models.py", "tests/test_models.py"])) {
+      throw new Error(`@mod offered ${JSON.stringify(offered)}: not the index's two files, models.py first, without ${SECRET}`);
     }
     await shot("m1-mention-list");
     await prompt.press("Enter"); // chooses the highlighted (first) file
