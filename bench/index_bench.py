@@ -60,9 +60,9 @@ def measure_cold(root: Path) -> dict:
 
 def measure_warm(root: Path) -> dict:
     """Warm start, then the repo map: first call (builds the graph) and a later one."""
-    # The first map loads scipy lazily; the server does that right after indexing, before
+    # The first map loads numpy lazily; the server does that right after indexing, before
     # any request wants a map, so the import is kept off this clock.
-    import scipy.sparse  # noqa: F401
+    import numpy  # noqa: F401
 
     from treewright.index.repomap import RepoMapper
     from treewright.index.workspace import WorkspaceIndex

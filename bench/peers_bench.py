@@ -65,9 +65,9 @@ def measure_baseline(root: Path, tokens: int) -> dict:
 
 def measure_tw_cold(root: Path, tokens: int) -> dict:
     """Empty cache: index on all cores, then the first repo map (which builds the graph)."""
-    # The first map loads scipy lazily; imported here, imports stay off the clock on both
+    # The first map loads numpy lazily; imported here, imports stay off the clock on both
     # sides, as Aider's modules are imported before its timer starts.
-    import scipy.sparse  # noqa: F401
+    import numpy  # noqa: F401
 
     from treewright.index.repomap import RepoMapper
     from treewright.index.workspace import WorkspaceIndex
@@ -88,9 +88,9 @@ def measure_tw_cold(root: Path, tokens: int) -> dict:
 
 def measure_tw_warm(root: Path, tokens: int) -> dict:
     """Cache full, nothing changed: start, first repo map, and a later map with a new focus."""
-    # The first map loads scipy lazily; imported here, imports stay off the clock on both
+    # The first map loads numpy lazily; imported here, imports stay off the clock on both
     # sides, as Aider's modules are imported before its timer starts.
-    import scipy.sparse  # noqa: F401
+    import numpy  # noqa: F401
 
     from treewright.index.repomap import RepoMapper
     from treewright.index.workspace import WorkspaceIndex
@@ -258,7 +258,10 @@ def summary(result: dict) -> dict:
             s[f"warm_vs_aider_{b}"] = tw_warm / s[f"aider_warm_{b}"]
     peak = {k: med(runs, k, "tree_peak_mb") for k in runs}
     s["peak"] = peak
-    peak_rss = {k: med(runs, k, "tree_peak_rss_mb") for k in runs}
+    # Raw results from before PSS was measured hold only the RSS sum, as tree_peak_mb.
+    rss_field = "tree_peak_rss_mb" if all("tree_peak_rss_mb" in r for v in runs.values() for r in v) \
+        else "tree_peak_mb"
+    peak_rss = {k: med(runs, k, rss_field) for k in runs}
     if "aider_cold_1024" in runs:
         tw_max = max(v for k, v in peak.items() if k.startswith("tw_"))
         aider_max = max(v for k, v in peak.items() if k.startswith("aider_"))
