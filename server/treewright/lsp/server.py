@@ -38,6 +38,7 @@ log = logging.getLogger(__name__)
 
 # Seconds between two index progress reports: often enough to move, rarely enough to be free.
 _PROGRESS_INTERVAL = 0.1
+_IDLE_BEFORE_WARM_UP = 1.0  # seconds without a message from the editor
 
 
 @dataclass
@@ -74,6 +75,7 @@ class TreewrightServer(LanguageServer):
         self.pending_warnings: list[str] = []
         self._warned: set[str] = set()
         self._ascii_files: dict[str, tuple[int, int]] = {}  # uri → (size, mtime_ns) when read
+        self._warm_up: asyncio.Future | None = None
         self.turns = TurnRunner(self)
         self.proposals = ProposalBook(self)
 
@@ -246,12 +248,20 @@ class TreewrightServer(LanguageServer):
         self.notify_index_status(folder, "ready", ms)
         if folder.index.cache.problem:
             self.warn_once(f"Treewright: {folder.index.cache.problem}")
-        # Build the reference graph now (and load the ranking library), off the loop, so
-        # that the first repo map a request needs costs only its own ranking.
-        await asyncio.to_thread(folder.mapper.build, 1)
-        # Likewise the model SDK, left out of start-up so the first symbols come sooner.
-        await asyncio.to_thread(preload_sdk)
+        if self._warm_up is None or self._warm_up.done():
+            self._warm_up = asyncio.ensure_future(self._warm_up_when_idle())
         return {"files": len(folder.index.files), "symbols": len(folder.index.symbols), "ms": ms}
+
+    async def _warm_up_when_idle(self) -> None:
+        """Build each folder's reference graph and import the model SDK ahead of the first
+        turn, once the editor has gone quiet: both are seconds of Python in a thread, which
+        would take the interpreter from the loop while someone types (a 10,000-file
+        workspace's requests waited up to 400 ms behind them)."""
+        while time.monotonic() - self.protocol.last_message < _IDLE_BEFORE_WARM_UP:
+            await asyncio.sleep(_IDLE_BEFORE_WARM_UP / 4)
+        for folder in list(self.folders):
+            await asyncio.to_thread(folder.mapper.build, 1)
+        await asyncio.to_thread(preload_sdk)
 
     async def _begin_progress(self, token: str, title: str) -> bool:
         window = self.client_capabilities.window
