@@ -42,18 +42,28 @@ def _is_subsequence(q: str, name: str) -> bool:
 _NAMES = st.text(alphabet="abAB_xy", min_size=1, max_size=8)
 
 
-@given(names=st.lists(_NAMES, min_size=1, max_size=40, unique=True), query=_NAMES,
-       limit=st.integers(1, 12))
-def test_search_finds_what_ranking_every_name_finds(names, query, limit):
-    """The tiered lookups (bisect, substring scan, subsequence only when short) return
-    exactly the best `limit` of ranking every name that holds the query's letters in order."""
-    table = SymbolTable()
-    table.replace_file("a.py", [], [_d(n, i) for i, n in enumerate(names)])
+def _ranked(names, query, limit):
     q = query.strip().lower()
     matching = [n for n in names if _is_subsequence(q, n.lower())]
     best = heapq.nsmallest(limit, ((_tier(n, query.strip(), q), len(n), n) for n in matching))
-    expected = [n for _, _, n in best] if q else []
-    assert [d.name for _, d in table.search(query, limit)] == expected
+    return [n for _, _, n in best] if q else []
+
+
+@given(names=st.lists(_NAMES, min_size=1, max_size=40, unique=True),
+       later=st.lists(st.lists(_NAMES, max_size=40, unique=True), max_size=3),
+       query=_NAMES, limit=st.integers(1, 12))
+def test_search_finds_what_ranking_every_name_finds(names, later, query, limit):
+    """The tiered lookups (bisect, substring scan, subsequence only when short), on the
+    snapshot of the names plus the names changed since, return exactly the best `limit` of
+    ranking every name that holds the query's letters in order, after every change."""
+    table = SymbolTable()
+    table.replace_file("a.py", [], [_d(n, i) for i, n in enumerate(names)])
+    assert [d.name for _, d in table.search(query, limit)] == _ranked(names, query, limit)
+    current = names
+    for changed in later:  # the file's definitions renamed, added, removed
+        table.replace_file("a.py", [_d(n, i) for i, n in enumerate(current)], [_d(n, i) for i, n in enumerate(changed)])
+        current = changed
+        assert [d.name for _, d in table.search(query, limit)] == _ranked(changed, query, limit)
 
 
 def test_search_follows_file_changes():

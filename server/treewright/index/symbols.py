@@ -11,6 +11,60 @@ from treewright.index.tags import Definition
 # Match quality tiers, best first.
 _EXACT, _EXACT_NOCASE, _PREFIX, _WORD_START, _SUBSTRING, _SUBSEQUENCE = range(6)
 _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
+_MIN_REBUILD = 1000  # changed names before the snapshot is rebuilt (or a tenth of it)
+
+
+class _NameIndex:
+    """A snapshot of the distinct names, indexed for the fast tiers of the search."""
+
+    def __init__(self, names) -> None:
+        self.names = sorted(names, key=lambda n: (n.lower(), n))
+        self.members = set(self.names)
+        self.lowered = [n.lower() for n in self.names]
+        self.text = "\n".join(self.lowered)  # for substring and subsequence scans
+        self.offsets: list[int] = []  # where each name starts in `text`
+        pos = 0
+        for n in self.lowered:
+            self.offsets.append(pos)
+            pos += len(n) + 1
+        # (lowercase initials of the word parts, name index), for names of several parts.
+        self.initials = sorted(
+            ("".join(w[:1] for w in _WORD_BREAK.split(n) if w).lower(), i)
+            for i, n in enumerate(self.names)
+            if "_" in n or not n.islower()
+        )
+
+    def _name_at(self, offset: int) -> str:
+        return self.names[bisect.bisect_right(self.offsets, offset) - 1]
+
+    def strong_matches(self, q: str) -> set[str]:
+        """Names matching `q` exactly, by prefix, by word initials or as a substring."""
+        found: set[str] = set()
+        lowered = self.lowered
+        i = bisect.bisect_left(lowered, q)
+        while i < len(lowered) and lowered[i].startswith(q):
+            found.add(self.names[i])
+            i += 1
+        if len(q) > 1:
+            j = bisect.bisect_left(self.initials, (q, -1))
+            while j < len(self.initials) and self.initials[j][0].startswith(q):
+                index = self.initials[j][1]
+                if lowered[index][0] == q[0]:
+                    found.add(self.names[index])
+                j += 1
+        at = self.text.find(q)
+        while at >= 0:
+            found.add(self._name_at(at))
+            at = self.text.find(q, at + 1)
+        return found
+
+    def subsequence_matches(self, q: str) -> set[str]:
+        # One regex pass over all names; each gap is a negated class up to the next
+        # letter, so the scan never backtracks.
+        pattern = re.compile(
+            re.escape(q[0]) + "".join(f"[^\n{re.escape(c)}]*{re.escape(c)}" for c in q[1:])
+        )
+        return {self._name_at(m.start()) for m in pattern.finditer(self.text)}
 
 
 class SymbolTable:
@@ -18,11 +72,11 @@ class SymbolTable:
         # name → file → its definitions of that name: replacing a file's definitions costs
         # the file's size, not the number of files defining the same (often common) names.
         self._by_name: dict[str, dict[str, list[Definition]]] = {}
-        self._names: list[str] | None = None  # sorted by lowercase; None when stale
-        self._lowered: list[str] = []  # the same names, lowercased
-        self._names_text = ""  # `_lowered` joined by newlines, for substring scans
-        self._offsets: list[int] = []  # where each name starts in `_names_text`
-        self._initials: list[tuple[str, int]] = []  # (lowercase word initials, name index)
+        # Search runs on a snapshot of the names plus what changed since: typing in a
+        # definition's name changes one name, and must not cost a re-sort of all of them.
+        self._snapshot: _NameIndex | None = None
+        self._added: set[str] = set()  # names not in the snapshot
+        self._removed: set[str] = set()  # snapshot names that are gone
 
     def __len__(self) -> int:
         return sum(len(defs) for files in self._by_name.values() for defs in files.values())
@@ -32,13 +86,25 @@ class SymbolTable:
             files = self._by_name.get(name)
             if files is not None and files.pop(rel, None) is not None and not files:
                 del self._by_name[name]
-                self._names = None
+                self._name_gone(name)
         for d in new:
             files = self._by_name.get(d.name)
             if files is None:
                 files = self._by_name[d.name] = {}
-                self._names = None
+                self._name_came(d.name)
             files.setdefault(rel, []).append(d)
+
+    def _name_came(self, name: str) -> None:
+        if self._snapshot is not None and name in self._snapshot.members:
+            self._removed.discard(name)
+        else:
+            self._added.add(name)
+
+    def _name_gone(self, name: str) -> None:
+        if self._snapshot is not None and name in self._snapshot.members:
+            self._removed.add(name)
+        else:
+            self._added.discard(name)
 
     def named(self, name: str) -> list[tuple[str, Definition]]:
         return self._entries(name)
@@ -46,63 +112,35 @@ class SymbolTable:
     def _entries(self, name: str) -> list[tuple[str, Definition]]:
         return [(rel, d) for rel, defs in self._by_name.get(name, {}).items() for d in defs]
 
-    def _ensure_names(self) -> list[str]:
-        if self._names is not None:
-            return self._names
-        names = sorted(self._by_name, key=lambda n: (n.lower(), n))
-        self._lowered = [n.lower() for n in names]
-        self._offsets = []
-        pos = 0
-        for n in self._lowered:
-            self._offsets.append(pos)
-            pos += len(n) + 1
-        self._names_text = "\n".join(self._lowered)
-        self._initials = sorted(
-            ("".join(w[:1] for w in _WORD_BREAK.split(n) if w).lower(), i) for i, n in enumerate(names)
-        )
-        self._names = names
-        return names
+    def _current_snapshot(self) -> _NameIndex:
+        changed = len(self._added) + len(self._removed)
+        if self._snapshot is None or changed > max(_MIN_REBUILD, len(self._snapshot.names) // 10):
+            self._snapshot = _NameIndex(self._by_name)
+            self._added.clear()
+            self._removed.clear()
+        return self._snapshot
 
     def search(self, query: str, limit: int = 100) -> list[tuple[str, Definition]]:
         """Definitions whose name fuzzily matches `query`, best matches first.
 
-        The tiers are found best first, each with an indexed lookup (bisect for prefixes
-        and initials, a C-level scan for substrings); the slow subsequence scan runs only
-        when the better tiers hold fewer than `limit` definitions.
+        The better tiers come from indexed lookups on the snapshot (bisect for prefixes and
+        initials, a C-level scan for substrings) and a check of each name changed since; the
+        slow subsequence scan runs only when those hold fewer than `limit` definitions.
         """
         query = query.strip()
         if not query or "\n" in query:  # no name holds a line break
             return []
-        names = self._ensure_names()
+        snapshot = self._current_snapshot()
         q = query.lower()
-        found: set[int] = set()
-        lowered = self._lowered
-        i = bisect.bisect_left(lowered, q)
-        while i < len(lowered) and lowered[i].startswith(q):
-            found.add(i)
-            i += 1
-        if len(q) > 1:
-            initials = self._initials
-            j = bisect.bisect_left(initials, (q, -1))
-            while j < len(initials) and initials[j][0].startswith(q):
-                if lowered[initials[j][1]][0] == q[0]:
-                    found.add(initials[j][1])
-                j += 1
-        text, offsets = self._names_text, self._offsets
-        at = text.find(q)
-        while at >= 0:
-            found.add(bisect.bisect_right(offsets, at) - 1)
-            at = text.find(q, at + 1)
-        if sum(len(defs) for i in found for defs in self._by_name[names[i]].values()) < limit:
-            # One regex pass over all names finds every subsequence match; each gap is a
-            # negated class up to the next letter, so the scan never backtracks.
-            pattern = re.compile(
-                re.escape(q[0]) + "".join(f"[^\n{re.escape(c)}]*{re.escape(c)}" for c in q[1:])
-            )
-            found.update(bisect.bisect_right(offsets, m.start()) - 1 for m in pattern.finditer(text))
-        best = heapq.nsmallest(
-            limit, ((_tier(names[i], query, q), len(names[i]), names[i]) for i in found)
-        )
+        tiers = {n: _tier(n, query, q) for n in self._added if _is_subsequence(q, n.lower())}
+        found = (snapshot.strong_matches(q) - self._removed) | {
+            n for n, tier in tiers.items() if tier < _SUBSEQUENCE
+        }
+        if sum(len(defs) for n in found for defs in self._by_name[n].values()) < limit:
+            found |= snapshot.subsequence_matches(q) - self._removed
+            found |= set(tiers)
+        ranked = ((tiers[n] if n in tiers else _tier(n, query, q), len(n), n) for n in found)
+        best = heapq.nsmallest(limit, ranked)
         results: list[tuple[str, Definition]] = []
         for _, _, name in best:
             for entry in sorted(self._entries(name), key=lambda e: (e[0], e[1].start_byte)):
@@ -110,6 +148,15 @@ class SymbolTable:
                 if len(results) >= limit:
                     return results
         return results
+
+
+def _is_subsequence(q: str, lower: str) -> bool:
+    at = 0
+    for c in q:
+        at = lower.find(c, at) + 1
+        if at == 0:
+            return False
+    return True
 
 
 def _tier(name: str, query: str, q: str) -> int:
