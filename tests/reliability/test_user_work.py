@@ -66,6 +66,11 @@ async def test_deleted_or_renamed_file_is_a_conflict(demo, pending, how):
         path.unlink()
     else:
         path.rename(path.with_name("prices.py"))
+    # The review shows it before anyone clicks Accept...
+    described = await session.client.protocol.send_request_async("treewright/proposal", {"proposalId": proposal_id})
+    (hunk,) = described.files[0].hunks
+    assert hunk.conflict == f"{PRICING} no longer exists"
+    # ...and applying refuses with the same reason.
     result = await _apply(session, proposal_id)
     assert result["applied"] is False
     assert result["conflicts"] and "no longer exists" in result["conflicts"][0]["reason"]

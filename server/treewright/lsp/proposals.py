@@ -117,6 +117,8 @@ class ProposalBook:
                 }
                 if isinstance(where, Conflict):
                     entry["conflict"] = where.reason
+                elif current is None and h.id in pending:  # deleted or renamed since
+                    entry["conflict"] = f"{f.path} no longer exists"
                 hunks.append(entry)
             files.append({"uri": self._uri(tracked, f.path), "path": f.path, "change": f.change,
                           "hunks": hunks, "diff": f.diff})
