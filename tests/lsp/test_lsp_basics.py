@@ -289,3 +289,14 @@ async def test_files_completes_mentions_from_the_index(demo, start_server):
     assert len(listed.files) == listed.total >= 10
     with pytest.raises(JsonRpcInvalidParams):
         await request("treewright/files", {"query": "x", "limit": 0})
+
+
+async def test_errors_that_answer_a_request_are_one_log_line_not_a_traceback(demo, start_server, capfd):
+    session = await start_server(demo)
+    for params in ({"tokens": "many"}, {"tokens": -1}):
+        with pytest.raises(JsonRpcInvalidParams):
+            await session.client.protocol.send_request_async("treewright/repoMap", params)
+    await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="x"))  # flushes the log
+    err = capfd.readouterr().err
+    assert err.count("answered with an error: tokens must be a positive whole number") == 2
+    assert "Traceback" not in err and "ERROR" not in err

@@ -28,6 +28,7 @@ from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
 from treewright.index.workspace import WorkspaceIndex
 from treewright.lsp.convert import LineBytes
+from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
 from treewright.lsp.positions import UTF16, from_lsp_column
 from treewright.lsp.proposals import ProposalBook
 from treewright.lsp.protocol import TreewrightProtocol
@@ -320,11 +321,26 @@ def create_server() -> TreewrightServer:
     return server
 
 
+class _AnsweredErrors(logging.Filter):
+    """pygls logs every error a handler raises with a traceback at ERROR level, even the
+    ones that are the answer (a cancelled turn after Stop, a bad parameter, an unknown id);
+    those become one INFO line, so the log's errors are the real ones."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.exc_info[1] if record.exc_info else None
+        if isinstance(error, (Cancelled, BadParams, UnknownItem)):
+            record.levelno, record.levelname = logging.INFO, "INFO"
+            record.msg, record.args = f"answered with an error: {error}", ()
+            record.exc_info = record.exc_text = None
+        return True
+
+
 def run(tcp: str | None = None) -> None:
     # Indexing and ranking run in threads; with Python's default 5 ms switch interval the
     # request loop waits up to that long for the GIL at every await, which adds up to
     # hundreds of milliseconds per request while indexing. 1 ms keeps requests quick.
     sys.setswitchinterval(0.001)
+    logging.getLogger("pygls.protocol.json_rpc").addFilter(_AnsweredErrors())
     server = create_server()
     if tcp:
         host, _, port = tcp.rpartition(":")
