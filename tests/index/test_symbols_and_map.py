@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from treewright.index.repomap import RepoMapper
-from treewright.index.symbols import SymbolTable, _tier
+from treewright.index.symbols import NameIndex, SymbolTable, _tier
 from treewright.index.tags import Definition
 from treewright.index.tokens import count_tokens
 from treewright.index.workspace import WorkspaceIndex
@@ -64,6 +64,17 @@ def test_search_finds_what_ranking_every_name_finds(names, later, query, limit):
         table.replace_file("a.py", [_d(n, i) for i, n in enumerate(current)], [_d(n, i) for i, n in enumerate(changed)])
         current = changed
         assert [d.name for _, d in table.search(query, limit)] == _ranked(changed, query, limit)
+
+
+def test_a_snapshot_built_off_the_lock_counts_the_changes_made_meanwhile():
+    table = SymbolTable()
+    table.replace_file("a.py", [], [_d("alpha"), _d("beta")])
+    names = table.names()  # copied under the index lock; the snapshot is built without it
+    table.replace_file("a.py", [_d("alpha"), _d("beta")], [_d("alpha"), _d("gamma")])
+    table.install(NameIndex(names))
+    assert [d.name for _, d in table.search("gam")] == ["gamma"]
+    assert table.search("beta") == []
+    assert [d.name for _, d in table.search("alp")] == ["alpha"]
 
 
 def test_search_follows_file_changes():

@@ -14,7 +14,7 @@ _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
 _MIN_REBUILD = 1000  # changed names before the snapshot is rebuilt (or a tenth of it)
 
 
-class _NameIndex:
+class NameIndex:
     """A snapshot of the distinct names, indexed for the fast tiers of the search."""
 
     def __init__(self, names) -> None:
@@ -74,7 +74,7 @@ class SymbolTable:
         self._by_name: dict[str, dict[str, list[Definition]]] = {}
         # Search runs on a snapshot of the names plus what changed since: typing in a
         # definition's name changes one name, and must not cost a re-sort of all of them.
-        self._snapshot: _NameIndex | None = None
+        self._snapshot: NameIndex | None = None
         self._added: set[str] = set()  # names not in the snapshot
         self._removed: set[str] = set()  # snapshot names that are gone
 
@@ -112,10 +112,21 @@ class SymbolTable:
     def _entries(self, name: str) -> list[tuple[str, Definition]]:
         return [(rel, d) for rel, defs in self._by_name.get(name, {}).items() for d in defs]
 
-    def _current_snapshot(self) -> _NameIndex:
+    def names(self) -> list[str]:
+        return list(self._by_name)
+
+    def install(self, snapshot: NameIndex) -> None:
+        """Search on `snapshot`, built (off the index lock) from an earlier `names()`; names
+        that changed in between count as changed since."""
+        current = self._by_name.keys()
+        self._added = set(current - snapshot.members)
+        self._removed = snapshot.members - current
+        self._snapshot = snapshot
+
+    def _current_snapshot(self) -> NameIndex:
         changed = len(self._added) + len(self._removed)
         if self._snapshot is None or changed > max(_MIN_REBUILD, len(self._snapshot.names) // 10):
-            self._snapshot = _NameIndex(self._by_name)
+            self._snapshot = NameIndex(self._by_name)
             self._added.clear()
             self._removed.clear()
         return self._snapshot

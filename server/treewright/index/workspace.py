@@ -25,7 +25,7 @@ from treewright.index import analyze
 from treewright.index.cache import CachedFile, IndexCache, StoredFile
 from treewright.index.document import Document
 from treewright.index.languages import grammars_dir
-from treewright.index.symbols import SymbolTable
+from treewright.index.symbols import NameIndex, SymbolTable
 from treewright.index.tags import Definition, Reference
 from treewright.index.walk import WalkedFile, walk
 
@@ -223,6 +223,16 @@ class WorkspaceIndex:
             finally:
                 for f in futures:
                     f.cancel()
+
+    def prepare_search(self) -> None:
+        """Index every symbol name for search now (a tenth of a second on django), so
+        the first workspace/symbol after a build need not; the lock is held only to copy
+        the names and to install the result."""
+        with self._lock:
+            names = self.symbols.names()
+        snapshot = NameIndex(names)
+        with self._lock:
+            self.symbols.install(snapshot)
 
     def refresh_file(self, rel: str) -> None:
         """Re-index one file after it changed on disk (a save, a watched-file event)."""

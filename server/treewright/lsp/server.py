@@ -246,6 +246,7 @@ class TreewrightServer(LanguageServer):
                 token, lsp.WorkDoneProgressEnd(message=f"{len(folder.index.files)} files")
             )
         ms = stats.ms if stats else 0.0
+        await asyncio.to_thread(folder.index.prepare_search)
         self.notify_index_status(folder, "ready", ms)
         if folder.index.cache.problem:
             self.warn_once(f"Treewright: {folder.index.cache.problem}")
