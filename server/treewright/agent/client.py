@@ -27,8 +27,10 @@ _MAX_RETRY_AFTER = 60.0
 
 
 def preload_sdk() -> None:
-    """Import the SDK ahead of the first turn, at a moment when nobody is waiting."""
+    """Import what a turn needs and the server does not load at start: the SDK and the
+    tool-input checker, ahead of the first model call and the first tool call."""
     import anthropic  # noqa: F401
+    import jsonschema  # noqa: F401
 
 
 class ModelError(Exception):
