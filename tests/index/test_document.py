@@ -23,13 +23,15 @@ SNIPPETS = [
 ]
 
 
-def _full(language: str, source: bytes):
-    tree = new_parser(language).parse(source)
-    return extract(language, tree)
-
-
 def _assert_same_as_full(doc: Document) -> None:
-    full = _full(doc.language, doc.source)
+    tree = new_parser(doc.language).parse(doc.source)
+    if str(tree.root_node) != str(doc.tree.root_node):
+        # Tree-sitter's incremental parse may recover from a syntax error differently from
+        # a fresh parse (its error recovery depends on the previous tree); only then may the
+        # trees differ, and tags can only be as good as the tree they come from.
+        assert tree.root_node.has_error
+        return
+    full = extract(doc.language, tree)
     assert doc.definitions == full.definitions
     assert doc.references() == full.references
     assert doc.errors == full.errors
