@@ -7,7 +7,8 @@ import sqlite3
 from pathlib import Path
 
 from treewright.index import analyze
-from treewright.index.workspace import WorkspaceIndex
+from treewright.index.walk import WalkedFile
+from treewright.index.workspace import _BATCH, _BATCH_BYTES, WorkspaceIndex, _batches
 
 PY = "class Shelf:\n    def put(self, item):\n        return stack(item)\n\n\ndef stack(x):\n    return [x]\n"
 
@@ -167,3 +168,14 @@ def test_progress_is_reported_to_the_total(tmp_path):
     assert seen[0] == (0, 60) and seen[-1] == (60, 60)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     index.close()
+
+
+def test_worker_tasks_take_the_largest_files_first_and_stay_small():
+    sizes = [900_000, 10, 300_000, 5_000] + [1_000] * 100 + [200_000, 60_000]
+    files = [WalkedFile(f"f{i}.ts", size, 0) for i, size in enumerate(sizes)]
+    batches = _batches(files)
+    flat = [rel for batch in batches for rel, _, _ in batch]
+    assert sorted(flat) == sorted(w.rel for w in files)  # each file exactly once
+    assert [b[0][1] for b in batches[:3]] == [900_000, 300_000, 200_000]  # alone, first
+    for batch in batches:
+        assert len(batch) == 1 or (len(batch) <= _BATCH and sum(s for _, s, _ in batch) <= _BATCH_BYTES)
