@@ -188,6 +188,9 @@ export class ReviewController implements vscode.TextDocumentContentProvider, vsc
           preserveFocus: i < files.length - 1,
         });
       }
+      // Ask for the lenses again now that the diff editors exist: once in CI's e2e a review
+      // opened with no Accept/Reject lenses at all, until something else refreshed them.
+      this.lensEmitter.fire();
     } catch (error) {
       void vscode.window.showErrorMessage(`Treewright: cannot review the proposal: ${messageOf(error)}`);
     }
