@@ -88,29 +88,12 @@ def measure_tw_cold(root: Path, tokens: int) -> dict:
 
 def measure_tw_warm(root: Path, tokens: int) -> dict:
     """Cache full, nothing changed: start, first repo map, and a later map with a new focus."""
-    # The first map loads numpy lazily; imported here, imports stay off the clock on both
-    # sides, as Aider's modules are imported before its timer starts.
-    import numpy  # noqa: F401
+    from index_bench import measure_warm
 
-    from treewright.index.repomap import RepoMapper
-    from treewright.index.workspace import WorkspaceIndex
-
-    started = time.perf_counter()
-    index = WorkspaceIndex(root)
-    stats = index.build()
-    warm = time.perf_counter() - started
-    mapper = RepoMapper(index)
-    started = time.perf_counter()
-    repo_map = mapper.build(tokens=tokens)
-    first = time.perf_counter() - started
-    largest = max(index.files.values(), key=lambda f: f.size if f.definitions else 0).rel
-    started = time.perf_counter()
-    mapper.build(tokens=tokens, focus=[largest])
-    later = time.perf_counter() - started
-    index.close()
-    return {"seconds": warm, "map_s": first, "later_s": later, "parsed": stats.parsed,
-            "map_tokens": repo_map.tokens, "map_files": repo_map.files, "map_chars": len(repo_map.text),
-            "text": repo_map.text, "peak_mb": _own_peak_mb()}
+    result = measure_warm(root, tokens)
+    result["map_s"], result["later_s"] = result.pop("map_first"), result.pop("map_again")
+    result["peak_mb"] = _own_peak_mb()
+    return result
 
 
 MEASURES = {"baseline": measure_baseline, "tw_cold": measure_tw_cold, "tw_warm": measure_tw_warm}

@@ -25,6 +25,17 @@ def newest(pattern: str) -> Path | None:
     return found[-1] if found else None
 
 
+def _log_bars_axis(ax, names: list[str], width: float, ylabel: str, title: str, headroom: float,
+                   columns: int) -> None:
+    """Log scale, one tick per corpus under its group of bars, and room above for the legend."""
+    ax.set_yscale("log")
+    ax.set_xticks([k + 0.4 - width / 2 for k in range(len(names))], names, rotation=20)
+    ax.set_ylabel(ylabel)
+    ax.set_title(title)
+    ax.set_ylim(top=ax.get_ylim()[1] * headroom)
+    ax.legend(fontsize=8, loc="upper left", ncol=columns)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     parser.add_argument("--peers", type=Path)
@@ -68,12 +79,8 @@ def main() -> int:
         for i, (label, values, color) in enumerate(series):
             ax.bar([k + i * width for k in x], values, width, label=label, color=color)
         ax.axhline(1.0, color="black", lw=1, ls="--", label="bare parse + tags (1 process) = 1")
-        ax.set_yscale("log")
-        ax.set_xticks([k + 0.4 - width / 2 for k in x], names, rotation=20)
-        ax.set_ylabel("time ÷ bare parse + tags (log scale)")
-        ax.set_title("Time relative to the single-core floor")
-        ax.set_ylim(top=ax.get_ylim()[1] * 6)
-        ax.legend(fontsize=8, loc="upper left", ncol=2)
+        _log_bars_axis(ax, names, width, "time ÷ bare parse + tags (log scale)",
+                       "Time relative to the single-core floor", headroom=6, columns=2)
 
         ax = axes.pop(0)
         series = [
@@ -82,7 +89,8 @@ def main() -> int:
              "#1b9e77", 0.2),
             ("warm start + map ÷ Aider warm (target ≤ 0.1)",
              [max(s["warm_vs_aider_1024"], s["warm_vs_aider_4096"]) for s in sums.values()], "#7570b3", 0.1),
-            ("peak memory ÷ Aider's (target ≤ 0.4)", [s["mem_ratio"] for s in sums.values()], "#e7298a", 0.4),
+            ("peak memory (PSS) ÷ Aider's (target ≤ 0.4)", [s["mem_ratio"] for s in sums.values()],
+             "#e7298a", 0.4),
         ]
         width = 0.8 / len(series)
         for i, (label, values, color, target) in enumerate(series):
@@ -90,12 +98,9 @@ def main() -> int:
             ax.bar(xs, values, width, label=label, color=color)
             for xv in xs:
                 ax.plot([xv - width / 2, xv + width / 2], [target, target], color="black", lw=1.5)
-        ax.set_yscale("log")
-        ax.set_xticks([k + 0.4 - width / 2 for k in x], names, rotation=20)
-        ax.set_ylabel("Treewright ÷ Aider (log scale; lower is better)")
-        ax.set_title("Treewright ÷ Aider, worst of the 1k / 4k budgets (black ticks: targets)")
-        ax.set_ylim(top=ax.get_ylim()[1] * 3)
-        ax.legend(fontsize=8, loc="upper left", ncol=1)
+        _log_bars_axis(ax, names, width, "Treewright ÷ Aider (log scale; lower is better)",
+                       "Treewright ÷ Aider, worst of the 1k / 4k budgets (black ticks: targets)",
+                       headroom=3, columns=1)
     if matching_path:
         data = json.loads(matching_path.read_text())
         ax = axes.pop(0)
