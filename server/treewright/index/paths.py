@@ -6,6 +6,8 @@ import heapq
 from collections.abc import Iterable
 from pathlib import PurePosixPath
 
+from treewright.index.symbols import is_subsequence
+
 # Match quality tiers, best first.
 _NAME_EXACT, _NAME_PREFIX, _NAME_SUBSTRING, _PATH_SUBSTRING, _SUBSEQUENCE = range(5)
 
@@ -38,9 +40,4 @@ def _tier(path: str, q: str) -> int | None:
         return _NAME_SUBSTRING
     if q in path:
         return _PATH_SUBSTRING
-    at = 0
-    for c in q:
-        at = path.find(c, at) + 1
-        if at == 0:
-            return None
-    return _SUBSEQUENCE
+    return _SUBSEQUENCE if is_subsequence(q, path) else None

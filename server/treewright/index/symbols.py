@@ -143,7 +143,7 @@ class SymbolTable:
             return []
         snapshot = self._current_snapshot()
         q = query.lower()
-        tiers = {n: _tier(n, query, q) for n in self._added if _is_subsequence(q, n.lower())}
+        tiers = {n: _tier(n, query, q) for n in self._added if is_subsequence(q, n.lower())}
         found = (snapshot.strong_matches(q) - self._removed) | {
             n for n, tier in tiers.items() if tier < _SUBSEQUENCE
         }
@@ -161,10 +161,11 @@ class SymbolTable:
         return results
 
 
-def _is_subsequence(q: str, lower: str) -> bool:
+def is_subsequence(q: str, text: str) -> bool:
+    """Whether the letters of `q` occur in `text` in order."""
     at = 0
     for c in q:
-        at = lower.find(c, at) + 1
+        at = text.find(c, at) + 1
         if at == 0:
             return False
     return True
