@@ -26,7 +26,7 @@ NO_API_KEY = "No API key: set ANTHROPIC_API_KEY or run 'Treewright: Set API Key'
 _MAX_RETRY_AFTER = 60.0
 
 
-def preload_sdk() -> None:
+def preload_turn_libraries() -> None:
     """Import what a turn needs and the server does not load at start: the SDK and the
     tool-input checker, ahead of the first model call and the first tool call."""
     import anthropic  # noqa: F401

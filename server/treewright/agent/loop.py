@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from treewright.agent import events, sessions
-from treewright.agent.client import ModelClient, ModelError, preload_sdk
+from treewright.agent.client import ModelClient, ModelError, preload_turn_libraries
 from treewright.agent.events import Emitter, Listener
 from treewright.agent.permissions import Permissions
 from treewright.agent.pricing import Usage, cost_usd, price_for
@@ -117,7 +117,7 @@ class Agent:
         turn_id = turn_id or new_turn_id()
         emit = Emitter(session_id, turn_id, on_event)
         # The SDK's first import is over a second of work: never on the caller's loop.
-        await asyncio.to_thread(preload_sdk)
+        await asyncio.to_thread(preload_turn_libraries)
         client = self.client_factory(self.settings)
         toolbox = Toolbox(self.root, self.index, self.read_text, self.permissions)
         state = _Turn(session_id, turn_id, emit, toolbox, title or prompt.strip().splitlines()[0][:80])

@@ -192,7 +192,7 @@ class Toolbox:
         if definition is None:
             emit(events.TOOL, name=name, summary=f"Unknown tool {name}", status="error")
             return ToolOutcome(f"Unknown tool {name!r}. Tools: {', '.join(_BY_NAME)}.", True)
-        import jsonschema  # 70 ms to import: not at server start (see client.preload_sdk)
+        import jsonschema  # 70 ms to import: not at server start (see client.preload_turn_libraries)
 
         try:
             jsonschema.validate(arguments, definition["input_schema"])

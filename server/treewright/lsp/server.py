@@ -22,7 +22,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from treewright import __version__
-from treewright.agent.client import preload_sdk
+from treewright.agent.client import preload_turn_libraries
 from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
@@ -263,7 +263,7 @@ class TreewrightServer(LanguageServer):
             await asyncio.sleep(_IDLE_BEFORE_WARM_UP / 4)
         for folder in list(self.folders):
             await asyncio.to_thread(folder.mapper.build, 1)
-        await asyncio.to_thread(preload_sdk)
+        await asyncio.to_thread(preload_turn_libraries)
 
     async def _begin_progress(self, token: str, title: str) -> bool:
         window = self.client_capabilities.window
