@@ -2,6 +2,7 @@
 // the commands together. Each piece lives in its own module.
 import * as vscode from "vscode";
 import { ApiKeyStore } from "./apiKey";
+import { askInstruction } from "./askInstruction";
 import { ChatView } from "./chat/chatView";
 import { ServerManager } from "./languageServer";
 import { ReviewController } from "./review/reviewController";
@@ -54,12 +55,8 @@ async function editSelection(chat: ChatView, manager: ServerManager): Promise<vo
     void vscode.window.showInformationMessage("Treewright: open a file and select the code to edit.");
     return;
   }
-  const instruction = await vscode.window.showInputBox({
-    title: "Treewright: Edit Selection",
-    prompt: "What should change in the selection?",
-    placeHolder: "e.g. make it iterative; add type hints",
-    ignoreFocusOut: true,
-  });
+  const instruction = await askInstruction("Treewright: Edit Selection", "What should change in the selection?",
+    "make it iterative; add type hints");
   if (!instruction) {
     return;
   }

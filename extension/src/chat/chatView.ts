@@ -5,6 +5,7 @@ import { randomBytes } from "node:crypto";
 import * as path from "node:path";
 import * as vscode from "vscode";
 import { ApiKeyStore } from "../apiKey";
+import { askInstruction } from "../askInstruction";
 import { ServerManager, messageOf } from "../languageServer";
 import { renderMarkdown } from "../markdown";
 import { ReviewController } from "../review/reviewController";
@@ -381,12 +382,7 @@ export class ChatView implements vscode.WebviewViewProvider, vscode.Disposable {
   async runAction(args: Record<string, unknown>, send: (args: Record<string, unknown>) => Promise<unknown>): Promise<unknown> {
     const action = String(args.action ?? "");
     if (action === "edit" && !args.instruction) {
-      const instruction = await vscode.window.showInputBox({
-        title: "Treewright: Edit",
-        prompt: "What should change?",
-        placeHolder: "e.g. handle an empty list; use a dataclass",
-        ignoreFocusOut: true,
-      });
+      const instruction = await askInstruction("Treewright: Edit", "What should change?", "handle an empty list; use a dataclass");
       if (!instruction) {
         return undefined;
       }

@@ -61,18 +61,8 @@ export class ReviewController implements vscode.TextDocumentContentProvider, vsc
   // ---- the proposal ----------------------------------------------------------------------
 
   async fetch(proposalId: string): Promise<ProposalDescription> {
+    // Pending hunks of a file that is gone arrive with `conflict` set by the server.
     const description = await this.server.request<ProposalDescription>("treewright/proposal", { proposalId });
-    // The server places no hunk of a file that is gone, but names no conflict either: say so
-    // on each hunk, so the card and the review show why it cannot be applied.
-    for (const file of description.files) {
-      if (file.change !== "create" && this.currentText(file.uri) === undefined) {
-        for (const hunk of file.hunks) {
-          if (hunk.state === "pending") {
-            hunk.conflict ??= `${file.path} no longer exists`;
-          }
-        }
-      }
-    }
     this.book.set(description);
     this.changed(proposalId);
     return description;
