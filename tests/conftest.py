@@ -13,7 +13,7 @@ import pytest
 from hypothesis import settings
 
 from scripted_api import ScriptedAPI
-from treewright.agent.client import ModelClient
+from treewright.agent.client import ClientPool, ModelClient
 from treewright.agent.loop import Agent
 from treewright.agent.permissions import Decision, Permissions
 from treewright.agent.sessions import SessionStore
@@ -80,9 +80,9 @@ class Harness:
         permissions = Permissions.for_workspace(self.root, policy, allow, self.asker)
         return Agent(
             self.root, self.index, RepoMapper(self.index), self.settings, self.store, permissions,
-            client_factory=lambda s: ModelClient(
+            clients=kwargs.pop("clients", None) or ClientPool(lambda s: ModelClient(
                 s.model, s.max_tokens, retries=retries, backoff=0.01, read_timeout=read_timeout
-            ),
+            )),
             **kwargs,
         )
 

@@ -9,7 +9,7 @@ import pytest
 
 from scripted_api import cut_after, hang, status, text, tool_use
 from treewright.agent import events
-from treewright.agent.client import ModelError
+from treewright.agent.client import ClientPool, ModelClient, ModelError
 from treewright.agent.permissions import Decision
 
 PRICING = "inventory/pricing.py"
@@ -49,6 +49,30 @@ async def test_read_edit_answer_makes_a_proposal_and_leaves_the_disk_alone(harne
     assert [e.seq for e in harness.events] == list(range(1, len(harness.events) + 1))
     statuses = [(e.data["summary"], e.data["status"]) for e in harness.events if e.type == events.TOOL]
     assert (f"Read {PRICING}", "ok") in statuses and (f"Edited {PRICING}", "ok") in statuses
+
+
+async def test_turns_share_one_model_client_and_a_new_key_takes_effect_at_once(harness, api, monkeypatch):
+    made: list[str] = []
+
+    def make(settings):
+        made.append(settings.model)
+        return ModelClient(settings.model, settings.max_tokens, retries=0)
+
+    clients = ClientPool(make)
+    try:
+        api.add(*[text(f"Answer {n}.") for n in range(4)])
+        results = await asyncio.gather(*[
+            harness.agent(clients=clients).run(f"Question {n}") for n in range(4)])
+        assert sorted(r.text for r in results) == [f"Answer {n}." for n in range(4)]
+        assert len(made) == 1  # four chats starting together build one client, not four
+
+        monkeypatch.setenv("ANTHROPIC_API_KEY", "sk-ant-new-key-9876543210")
+        api.add(text("With the new key."))
+        await harness.agent(clients=clients).run("Again")
+        assert api.requests[-1].api_key == "sk-ant-new-key-9876543210"
+        assert len(made) == 2
+    finally:
+        await clients.close()
 
 
 async def test_the_request_carries_repo_map_memory_and_cache_markers(harness, api):

@@ -65,15 +65,12 @@ async def test_load_holds(big_workspace, start_server):
         uri = (big_workspace / "main.py").as_uri()
         editor.open(uri, (big_workspace / "main.py").read_text())
 
-        waits: list[float] = []
-        slow: list[tuple[str, float]] = []
+        waits: list[tuple[float, str]] = []
 
-        async def timed(call, label: str = "") -> None:
+        async def timed(call, label: str) -> None:
             started = time.perf_counter()
             await call
-            waits.append(time.perf_counter() - started)
-            if waits[-1] > MAX_WAIT:
-                slow.append((label, round(waits[-1], 3)))
+            waits.append((time.perf_counter() - started, label))
 
         # 1,000 keystrokes over 10 s while the index builds, with requests in between.
         indexing_during = not session._ready.is_set()
@@ -100,14 +97,16 @@ async def test_load_holds(big_workspace, start_server):
         answers = [c.result() for c in chats]
         await session.wait_ready(timeout=300)
 
+        durations = sorted(w for w, _ in waits)
+        worst = ", ".join(f"{label} {w * 1000:.0f} ms" for w, label in sorted(waits, reverse=True)[:3])
         status = Path(f"/proc/{client._server.pid}/status").read_text()
         peak_mb = int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]) / 1024
-        print(f"\nload: {len(waits)} requests, max wait {max(waits) * 1000:.0f} ms, "
-              f"p50 {sorted(waits)[len(waits) // 2] * 1000:.1f} ms; peak RSS {peak_mb:.0f} MB; "
-              f"index still building during the keystrokes: {indexing_during}")
+        print(f"\nload: {len(waits)} requests, p50 {durations[len(durations) // 2] * 1000:.1f} ms, "
+              f"p99 {durations[int(len(durations) * 0.99)] * 1000:.0f} ms, worst: {worst}; "
+              f"peak RSS {peak_mb:.0f} MB; index still building during the keystrokes: {indexing_during}")
 
         assert indexing_during, "the keystrokes should have overlapped the indexing"
-        assert not slow, slow
+        assert durations[-1] <= MAX_WAIT, worst
         assert peak_mb < 600
         # No cross-talk: each answer, and every text event of its turn, names its own prompt.
         for n, answer in enumerate(answers):

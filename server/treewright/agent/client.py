@@ -20,6 +20,8 @@ from treewright.agent.pricing import Usage
 if TYPE_CHECKING:
     import anthropic
 
+    from treewright.settings import Settings
+
 log = logging.getLogger(__name__)
 
 NO_API_KEY = "No API key: set ANTHROPIC_API_KEY or run 'Treewright: Set API Key'"
@@ -31,6 +33,40 @@ def preload_turn_libraries() -> None:
     tool-input checker, ahead of the first model call and the first tool call."""
     import anthropic  # noqa: F401
     import jsonschema  # noqa: F401
+
+
+class ClientPool:
+    """Model clients shared by every turn: one per model, token limit, API key and endpoint.
+
+    Building an SDK client costs about 50 ms of CPU (mostly its TLS context). Eight chats
+    starting at once used to spend that eight times on the server's loop, and every request
+    waited behind it. A shared client is built once, in a thread, and keeps its connections
+    alive between turns.
+    """
+
+    def __init__(self, make: Callable[[Settings], ModelClient] | None = None):
+        self._make = make or (lambda s: ModelClient(s.model, s.max_tokens))
+        self._clients: dict[tuple, ModelClient] = {}
+        self._lock = asyncio.Lock()
+
+    async def get(self, settings: Settings) -> ModelClient:
+        # The key and endpoint are read on every turn: a new key takes effect at once.
+        key = (settings.model, settings.max_tokens, os.environ.get("ANTHROPIC_API_KEY"),
+               os.environ.get("ANTHROPIC_BASE_URL"))
+        async with self._lock:
+            client = self._clients.get(key)
+            if client is None:
+                client = self._clients[key] = await asyncio.to_thread(self._build, settings)
+            return client
+
+    def _build(self, settings: Settings) -> ModelClient:
+        preload_turn_libraries()  # over a second on first use: the reason this runs in a thread
+        return self._make(settings)
+
+    async def close(self) -> None:
+        clients, self._clients = list(self._clients.values()), {}
+        for client in clients:
+            await client.close()
 
 
 class ModelError(Exception):

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from treewright.agent import events
-from treewright.agent.client import NO_API_KEY, ModelError
+from treewright.agent.client import NO_API_KEY, ClientPool, ModelError
 from treewright.agent.loop import Agent, TurnResult
 from treewright.agent.permissions import Decision, Permissions
 from treewright.agent.sessions import SessionStore, UnknownSessionError
@@ -59,7 +59,8 @@ def ask(workspace: Path, prompt: str, session: str | None, apply: bool, as_json:
         permissions = Permissions.for_workspace(
             root, settings.run_commands, settings.allow, _terminal_asker(yes)
         )
-        agent = Agent(root, index, RepoMapper(index), settings, store, permissions)
+        clients = ClientPool()
+        agent = Agent(root, index, RepoMapper(index), settings, store, permissions, clients=clients)
 
         def show(event: events.Event) -> None:
             if as_json:
@@ -71,7 +72,7 @@ def ask(workspace: Path, prompt: str, session: str | None, apply: bool, as_json:
                 print(f"[{event.data['status']}] {event.data['summary']}", file=sys.stderr)
 
         try:
-            result = asyncio.run(agent.run(prompt, session_id=session, on_event=show))
+            result = asyncio.run(_run_then_close(agent, clients, prompt, session, show))
         except UnknownSessionError as e:
             print(f"treewright ask: {e.message}", file=sys.stderr)
             return 2
@@ -87,6 +88,14 @@ def ask(workspace: Path, prompt: str, session: str | None, apply: bool, as_json:
     finally:
         store.close()
         index.close()
+
+
+async def _run_then_close(agent: Agent, clients: ClientPool, prompt: str, session: str | None,
+                          show) -> TurnResult:
+    try:
+        return await agent.run(prompt, session_id=session, on_event=show)
+    finally:
+        await clients.close()
 
 
 def _apply(root: Path, proposal: Proposal) -> dict:

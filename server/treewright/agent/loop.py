@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from treewright.agent import events, sessions
-from treewright.agent.client import ModelClient, ModelError, preload_turn_libraries
+from treewright.agent.client import ClientPool, ModelClient, ModelError
 from treewright.agent.events import Emitter, Listener
 from treewright.agent.permissions import Permissions
 from treewright.agent.pricing import Usage, cost_usd, price_for
@@ -73,7 +73,7 @@ class Agent:
         permissions: Permissions,
         *,
         read_text: Callable[[str], str | None] | None = None,
-        client_factory: Callable[[Settings], ModelClient] | None = None,
+        clients: ClientPool | None = None,
         context_tokens: int = 150_000,
         keep_recent_turns: int = 2,
     ):
@@ -84,7 +84,7 @@ class Agent:
         self.sessions = sessions_store
         self.permissions = permissions
         self.read_text = read_text or self._read_disk
-        self.client_factory = client_factory or (lambda s: ModelClient(s.model, s.max_tokens))
+        self.clients = clients or ClientPool()
         self.context_tokens = context_tokens
         self.keep_recent_turns = keep_recent_turns
 
@@ -116,9 +116,7 @@ class Agent:
             raise sessions.UnknownSessionError(session_id)
         turn_id = turn_id or new_turn_id()
         emit = Emitter(session_id, turn_id, on_event)
-        # The SDK's first import is over a second of work: never on the caller's loop.
-        await asyncio.to_thread(preload_turn_libraries)
-        client = self.client_factory(self.settings)
+        client = await self.clients.get(self.settings)
         toolbox = Toolbox(self.root, self.index, self.read_text, self.permissions)
         state = _Turn(session_id, turn_id, emit, toolbox, title or prompt.strip().splitlines()[0][:80])
         try:
@@ -130,8 +128,6 @@ class Agent:
             emit(events.ERROR, message=error.message, retryable=error.retryable)
             self._end(state, "error", proposal_wanted=False)  # never a partial proposal
             raise
-        finally:
-            await client.close()
         return self._end(state, state.stop_reason)
 
     async def _run(

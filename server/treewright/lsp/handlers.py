@@ -51,8 +51,8 @@ def register(server: TreewrightServer) -> None:
         await _watch_files(ls)
 
     @server.feature(lsp.SHUTDOWN)
-    def shutdown(ls: TreewrightServer, params: None) -> None:
-        ls.turns.close()
+    async def shutdown(ls: TreewrightServer, params: None) -> None:
+        await ls.turns.close()
         for folder in ls.folders:
             folder.index.close()
 

@@ -18,7 +18,7 @@ from lsprotocol import types as lsp
 from pygls.uris import from_fs_path
 
 from treewright.agent import events
-from treewright.agent.client import ModelError
+from treewright.agent.client import ClientPool, ModelError
 from treewright.agent.loop import Agent, TurnResult, new_turn_id
 from treewright.agent.permissions import Permissions
 from treewright.agent.sessions import SessionStore, UnknownSessionError
@@ -39,6 +39,7 @@ class TurnRunner:
         self.running: dict[str, asyncio.Task] = {}  # turn id → task
         self.busy: dict[str, str] = {}  # session id → turn id
         self.progress_turns: dict[str, str] = {}  # progress token → turn id
+        self.clients = ClientPool()
 
     def store(self, folder) -> SessionStore:
         store = self._stores.get(folder.root)
@@ -48,11 +49,12 @@ class TurnRunner:
                 self.ls.warn_once(f"Treewright: {store.problem}")
         return store
 
-    def close(self) -> None:
+    async def close(self) -> None:
         for task in self.running.values():
             task.cancel()
         for store in self._stores.values():
             store.close()
+        await self.clients.close()
 
     def agent(self, folder, model: str | None = None) -> Agent:
         settings = replace(self.ls.settings, model=model) if model else self.ls.settings
@@ -71,7 +73,7 @@ class TurnRunner:
                 return None
 
         return Agent(folder.root, folder.index, folder.mapper, settings, self.store(folder),
-                     permissions, read_text=read_text)
+                     permissions, read_text=read_text, clients=self.clients)
 
     def session_folder(self, session_id: str | None):
         """The folder whose store holds `session_id` (the first folder for a new session)."""
