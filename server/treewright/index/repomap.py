@@ -95,10 +95,16 @@ class _Graph:
     position: dict[str, int]
     transition: _Edges  # column-stochastic: [dst, src] = share of src's weight
     dangling: np.ndarray  # files that reference nothing
-    keys: list[tuple[str, str]]  # (defining file, name) per row of `flow`
-    flow: _Edges  # [key, src] = share of src's rank that reaches that name
+    flow: _Edges  # [key, src] = share of src's rank that reaches key's (file, name)
     definers: dict[str, set[str]]
-    definitions: dict[str, list[Definition]]
+    # Every definition, file by file in path order, and per definition the columns the
+    # ranking needs, so that scoring and ordering 100k definitions is array work.
+    defs: list[tuple[str, Definition]]
+    def_range: dict[str, range]  # file → the indices of its definitions in `defs`
+    def_file: np.ndarray  # position of the defining file
+    def_start: np.ndarray  # start byte, the last tie-breaker
+    def_key: np.ndarray  # row of (file, name) in `flow`, or the number of rows if none
+    def_weight: np.ndarray  # by kind: fields and variables count less
 
 
 class RepoMapper:
@@ -188,19 +194,34 @@ class RepoMapper:
         shares = weight_array / out_weight[src_array] if srcs else weight_array
         transition = _Edges.build(dsts, src_array, shares, n)
         flow = _Edges.build(key_rows, src_array, shares, len(keys))
+
+        key_of = {key: row for row, key in enumerate(keys)}
+        defs: list[tuple[str, Definition]] = []
+        def_range: dict[str, range] = {}
+        def_file: list[int] = []
+        for i, rel in enumerate(files):
+            mine = definitions.get(rel, ())
+            def_range[rel] = range(len(defs), len(defs) + len(mine))
+            defs.extend((rel, d) for d in mine)
+            def_file.extend([i] * len(mine))
+        no_key = len(keys)
         return _Graph(
-            generation, files, position, transition, out_weight == 0,
-            keys, flow, dict(definers), definitions,
+            generation, files, position, transition, out_weight == 0, flow, dict(definers),
+            defs, def_range,
+            def_file=np.asarray(def_file, dtype=np.int64),
+            def_start=np.asarray([d.start_byte for _, d in defs], dtype=np.int64),
+            def_key=np.asarray([key_of.get((rel, d.name), no_key) for rel, d in defs], dtype=np.int64),
+            def_weight=np.asarray([_KIND_WEIGHT.get(d.kind, 1.0) for _, d in defs]),
         )
 
-    def _fit(self, ranked: list[tuple[str, Definition]], budget: int) -> RepoMap:
+    def _fit(self, ranked: Iterable[tuple[str, Definition]], budget: int) -> RepoMap:
         """The best-ranked definitions whose outline fits the token budget.
 
         Token counts of the outline add up line by line (see tokens.py), so definitions
         are taken greedily in rank order, each costing its line plus, for a new file, the
         file's header line.
         """
-        if budget <= 0 or not ranked:
+        if budget <= 0:
             return RepoMap("", 0, 0)
         lines_cache: dict[str, list[str]] = {}
         chosen: dict[str, dict[int, str]] = {}
@@ -230,7 +251,7 @@ class RepoMapper:
         return RepoMap(text, len(chosen), count_tokens(text))
 
 
-def _rank(graph: _Graph, focus: set[str], mentions: set[str]) -> list[tuple[str, Definition]]:
+def _rank(graph: _Graph, focus: set[str], mentions: set[str]) -> Iterable[tuple[str, Definition]]:
     import numpy as np  # loaded already by the graph
 
     n = len(graph.files)
@@ -258,18 +279,19 @@ def _rank(graph: _Graph, focus: set[str], mentions: set[str]) -> list[tuple[str,
             break
         rank = new
 
-    flowed = graph.flow.times(rank)
-    score = dict(zip(graph.keys, flowed.tolist(), strict=True))
-    ranked: list[tuple[float, str, int, Definition]] = []
-    for rel, defs in graph.definitions.items():
-        base = rank[graph.position[rel]] * 1e-3  # an unreferenced definition still counts
-        for d in defs:
-            s = (score.get((rel, d.name), 0.0) + base) * _KIND_WEIGHT.get(d.kind, 1.0)
-            if d.name in mentions:
-                s *= _MENTION_BOOST
-            ranked.append((-s, rel, d.start_byte, d))
-    ranked.sort(key=lambda t: t[:3])
-    return [(rel, d) for _, rel, _, d in ranked]
+    # A definition's score: the rank that flows to its (file, name) from the files that
+    # reference it, plus a little of its own file's rank (an unreferenced definition still
+    # counts), weighted by kind.
+    flowed = np.append(graph.flow.times(rank), 0.0)
+    score = (flowed[graph.def_key] + rank[graph.def_file] * 1e-3) * graph.def_weight
+    for name in mentions:
+        for rel in graph.definers.get(name, ()):
+            for i in graph.def_range[rel]:
+                if graph.defs[i][1].name == name:
+                    score[i] *= _MENTION_BOOST
+    # Best first; ties by path, then by position in the file.
+    order = np.lexsort((graph.def_start, graph.def_file, -score))
+    return (graph.defs[i] for i in order.tolist())  # the fit takes only what the budget holds
 
 
 def _clip(line: str) -> str:
