@@ -15,10 +15,8 @@ to the server for a product that takes a fifth of a millisecond here).
 
 from __future__ import annotations
 
-import math
 import re
 import threading
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -96,15 +94,19 @@ class _Graph:
     transition: _Edges  # column-stochastic: [dst, src] = share of src's weight
     dangling: np.ndarray  # files that reference nothing
     flow: _Edges  # [key, src] = share of src's rank that reaches key's (file, name)
-    definers: dict[str, set[str]]
-    # Every definition, file by file in path order, and per definition the columns the
+    definitions: dict[str, list[Definition]]
+    # Every definition, numbered file by file in path order, and per number the columns the
     # ranking needs, so that scoring and ordering 100k definitions is array work.
-    defs: list[tuple[str, Definition]]
-    def_range: dict[str, range]  # file → the indices of its definitions in `defs`
+    first_def: np.ndarray  # per file position: the number of its first definition
     def_file: np.ndarray  # position of the defining file
     def_start: np.ndarray  # start byte, the last tie-breaker
     def_key: np.ndarray  # row of (file, name) in `flow`, or the number of rows if none
     def_weight: np.ndarray  # by kind: fields and variables count less
+
+    def definition(self, number: int) -> tuple[str, Definition]:
+        at = int(self.def_file[number])
+        rel = self.files[at]
+        return rel, self.definitions[rel][number - int(self.first_def[at])]
 
 
 class RepoMapper:
@@ -127,7 +129,8 @@ class RepoMapper:
             if self._last is not None and self._last[0] == key:
                 return self._last[1]
             graph = self._base_graph()
-            result = self._fit(_rank(graph, set(focus_set), set(mention_set)), tokens)
+            ranked = _rank(graph, focus_set, mention_set, self.index.definers(mention_set))
+            result = self._fit(ranked, tokens)
             self._last = (key, result)
             return result
 
@@ -147,71 +150,75 @@ class RepoMapper:
         files = sorted(set(definitions) | set(ref_counts))
         position = {rel: i for i, rel in enumerate(files)}
         family = {rel: _family(self.index.language_of(rel)) for rel in files}
-        definers: dict[str, set[str]] = defaultdict(set)
-        for rel, defs in definitions.items():
-            for d in defs:
-                definers[d.name].add(rel)
+        definers = self.index.definers(set().union(*ref_counts.values()))
 
-        # Per referenced name, once: where it is defined, as (file position, family, key
-        # row), and its weight; names defined nowhere or almost everywhere are left out.
+        # Per referenced name, once: its weight and where it is defined, as a run of
+        # "targets" (defining file, its language family, and the (file, name) key, whose row
+        # is the target's own index). Names defined nowhere or almost everywhere are left out.
+        family_id: dict[str | None, int] = {}
+        file_family = np.asarray(
+            [family_id.setdefault(family[rel], len(family_id)) for rel in files], dtype=np.int64)
+        name_id: dict[str, int] = {}
+        name_weight: list[float] = []
+        target_start = [0]
         keys: list[tuple[str, str]] = []
-        targets_of: dict[str, tuple[float, list[tuple[int, str | None, int]]]] = {}
-        referenced = set().union(*ref_counts.values())
-        for name in referenced:
-            where = definers.get(name)
+        for name, where in definers.items():
+            where = [rel for rel in where if rel in position]  # defined since the snapshot
             if not where or len(where) > _MAX_DEFINERS:
                 continue
-            entries = []
-            for rel in sorted(where):
-                entries.append((position[rel], family[rel], len(keys)))
-                keys.append((rel, name))
-            targets_of[name] = (_name_weight(name, len(where)), entries)
+            name_id[name] = len(name_weight)
+            name_weight.append(_name_weight(name, len(where)))
+            keys.extend((rel, name) for rel in where)
+            target_start.append(len(keys))
+        target_file = np.asarray([position[rel] for rel, _ in keys], dtype=np.int64)
 
-        # One entry per (src, dst, name): src references `name`, which dst defines.
-        srcs: list[int] = []
-        dsts: list[int] = []
-        weights: list[float] = []
-        key_rows: list[int] = []
+        # Every reference (src file, name, count), then one edge per (reference, target):
+        # src references the name, which the target's file defines. The edges come out in
+        # the order a loop over references and targets would make them, which keeps the
+        # floating-point sums, and so the maps, the same from run to run.
+        ref_src: list[int] = []
+        ref_name: list[int] = []
+        ref_count: list[int] = []
         for rel, counts in ref_counts.items():
-            src, mine = position[rel], family[rel]
-            for name, count in counts.items():
-                found = targets_of.get(name)
-                if found is None:
-                    continue
-                weight = found[0] * math.sqrt(count)
-                for dst, their_family, key in found[1]:
-                    # A Python file calling `quantity` says nothing about a TS field.
-                    if dst != src and their_family == mine:
-                        srcs.append(src)
-                        dsts.append(dst)
-                        weights.append(weight)
-                        key_rows.append(key)
+            ref_name.extend([name_id.get(name, -1) for name in counts])
+            ref_count.extend(counts.values())
+            ref_src.extend([position[rel]] * len(counts))
+        names = np.asarray(ref_name, dtype=np.int64)
+        known = names >= 0
+        names, src = names[known], np.asarray(ref_src, dtype=np.int64)[known]
+        starts = np.asarray(target_start, dtype=np.int64)
+        first, lengths = starts[names], starts[names + 1] - starts[names]
+        edge_ref = np.repeat(np.arange(len(names)), lengths)
+        within = np.arange(len(edge_ref)) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+        key_rows = first[edge_ref] + within  # each edge's target
+        srcs, dsts = src[edge_ref], target_file[key_rows]
+        # A Python file calling `quantity` says nothing about a TS field.
+        keep = (dsts != srcs) & (file_family[dsts] == file_family[srcs])
+        ref_weight = np.asarray(name_weight)[names] * np.sqrt(np.asarray(ref_count, dtype=float)[known])
+        srcs, dsts, key_rows = srcs[keep], dsts[keep], key_rows[keep]
+        weight_array = ref_weight[edge_ref][keep]
 
         n = len(files)
-        src_array = np.asarray(srcs, dtype=np.int64)
-        weight_array = np.asarray(weights, dtype=float)
-        out_weight = np.bincount(src_array, weights=weight_array, minlength=n)
-        shares = weight_array / out_weight[src_array] if srcs else weight_array
-        transition = _Edges.build(dsts, src_array, shares, n)
-        flow = _Edges.build(key_rows, src_array, shares, len(keys))
+        out_weight = np.bincount(srcs, weights=weight_array, minlength=n)
+        shares = weight_array / out_weight[srcs] if len(srcs) else weight_array
+        transition = _Edges.build(dsts, srcs, shares, n)
+        flow = _Edges.build(key_rows, srcs, shares, len(keys))
 
+        per_file = [definitions.get(rel, ()) for rel in files]
+        counts = np.asarray([len(defs) for defs in per_file], dtype=np.int64)
+        total = int(counts.sum())
         key_of = {key: row for row, key in enumerate(keys)}
-        defs: list[tuple[str, Definition]] = []
-        def_range: dict[str, range] = {}
-        def_file: list[int] = []
-        for i, rel in enumerate(files):
-            mine = definitions.get(rel, ())
-            def_range[rel] = range(len(defs), len(defs) + len(mine))
-            defs.extend((rel, d) for d in mine)
-            def_file.extend([i] * len(mine))
         no_key = len(keys)
         return _Graph(
-            generation, files, position, transition, out_weight == 0, flow, dict(definers),
-            defs, def_range,
-            def_file=np.asarray(def_file, dtype=np.int64),
-            def_start=np.asarray([d.start_byte for _, d in defs], dtype=np.int64),
-            def_key=np.asarray([key_of.get((rel, d.name), no_key) for rel, d in defs], dtype=np.int64),
-            def_weight=np.asarray([_KIND_WEIGHT.get(d.kind, 1.0) for _, d in defs]),
+            generation, files, position, transition, out_weight == 0, flow, definitions,
+            first_def=np.cumsum(counts) - counts,
+            def_file=np.repeat(np.arange(n), counts),
+            def_start=np.fromiter((d.start_byte for defs in per_file for d in defs), np.int64, total),
+            def_key=np.fromiter((key_of.get((rel, d.name), no_key)
+                                 for rel, defs in zip(files, per_file, strict=True) for d in defs),
+                                np.int64, total),
+            def_weight=np.fromiter((_KIND_WEIGHT.get(d.kind, 1.0) for defs in per_file for d in defs),
+                                   float, total),
         )
 
     def _fit(self, ranked: Iterable[tuple[str, Definition]], budget: int) -> RepoMap:
@@ -251,7 +258,10 @@ class RepoMapper:
         return RepoMap(text, len(chosen), count_tokens(text))
 
 
-def _rank(graph: _Graph, focus: set[str], mentions: set[str]) -> Iterable[tuple[str, Definition]]:
+def _rank(
+    graph: _Graph, focus: Iterable[str], mentions: frozenset[str], definers: dict[str, list[str]]
+) -> Iterable[tuple[str, Definition]]:
+    """Definitions, best first. `definers`: each mentioned name → the files defining it."""
     import numpy as np  # loaded already by the graph
 
     n = len(graph.files)
@@ -261,8 +271,9 @@ def _rank(graph: _Graph, focus: set[str], mentions: set[str]) -> Iterable[tuple[
     for rel in focus:
         if rel in graph.position:
             personal[graph.position[rel]] += _FOCUS_WEIGHT
-    for name in mentions:
-        for rel in graph.definers.get(name, ()):
+    definers = {name: [rel for rel in where if rel in graph.position] for name, where in definers.items()}
+    for where in definers.values():
+        for rel in where:
             personal[graph.position[rel]] += _MENTION_WEIGHT
     if mentions:
         for rel, i in graph.position.items():
@@ -284,14 +295,15 @@ def _rank(graph: _Graph, focus: set[str], mentions: set[str]) -> Iterable[tuple[
     # counts), weighted by kind.
     flowed = np.append(graph.flow.times(rank), 0.0)
     score = (flowed[graph.def_key] + rank[graph.def_file] * 1e-3) * graph.def_weight
-    for name in mentions:
-        for rel in graph.definers.get(name, ()):
-            for i in graph.def_range[rel]:
-                if graph.defs[i][1].name == name:
+    for name, where in definers.items():
+        for rel in where:
+            first = int(graph.first_def[graph.position[rel]])
+            for i, d in enumerate(graph.definitions.get(rel, ()), first):
+                if d.name == name:
                     score[i] *= _MENTION_BOOST
     # Best first; ties by path, then by position in the file.
     order = np.lexsort((graph.def_start, graph.def_file, -score))
-    return (graph.defs[i] for i in order.tolist())  # the fit takes only what the budget holds
+    return (graph.definition(i) for i in order.tolist())  # the fit takes only what the budget holds
 
 
 def _clip(line: str) -> str:

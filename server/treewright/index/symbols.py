@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import heapq
 import re
+from collections.abc import Iterable
 
 from treewright.index.tags import Definition
 
@@ -111,6 +112,15 @@ class SymbolTable:
 
     def _entries(self, name: str) -> list[tuple[str, Definition]]:
         return [(rel, d) for rel, defs in self._by_name.get(name, {}).items() for d in defs]
+
+    def definers(self, names: Iterable[str]) -> dict[str, list[str]]:
+        """For each of `names` defined anywhere: the files defining it, in path order."""
+        found = {}
+        for name in names:
+            files = self._by_name.get(name)
+            if files:
+                found[name] = sorted(files)
+        return found
 
     def names(self) -> list[str]:
         return list(self._by_name)

@@ -16,7 +16,7 @@ import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -389,6 +389,10 @@ class WorkspaceIndex:
     def definitions_named(self, name: str) -> list[tuple[str, Definition]]:
         with self._lock:
             return self.symbols.named(name)
+
+    def definers(self, names: Iterable[str]) -> dict[str, list[str]]:
+        with self._lock:
+            return self.symbols.definers(names)
 
     def search_symbols(self, query: str, limit: int = 100) -> list[tuple[str, Definition]]:
         with self._lock:
