@@ -86,6 +86,9 @@ def test_search_follows_file_changes():
     assert [rel for rel, _ in table.search("alpha")] == ["a.py"]
     assert table.search("beta") == []
     assert [d.name for _, d in table.search("gam")] == ["gamma"]
+    assert len(table) == 2  # a.py's alpha, b.py's gamma
+    table.replace_file("a.py", [_d("alpha")], [])
+    assert len(table) == 1
 
 
 def test_search_is_fast_on_fifty_thousand_symbols():

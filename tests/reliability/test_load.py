@@ -44,7 +44,7 @@ def big_workspace(tmp_path) -> Path:
     return root
 
 
-async def test_load_holds(big_workspace, start_server):
+async def test_load_holds(big_workspace, start_server, capfd):
     api = ScriptedAPI().start()
 
     def echo(request):  # each chat gets an answer naming its own prompt
@@ -118,6 +118,8 @@ async def test_load_holds(big_workspace, start_server):
         symbols = await client.text_document_document_symbol_async(
             lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
         assert len(symbols) == 50
+        # Nothing failed along the way: the server logged no traceback.
+        assert "Traceback" not in capfd.readouterr().err
         await until(lambda: True)
     finally:
         api.stop()

@@ -78,16 +78,24 @@ class SymbolTable:
         self._snapshot: NameIndex | None = None
         self._added: set[str] = set()  # names not in the snapshot
         self._removed: set[str] = set()  # snapshot names that are gone
+        # Kept as changes come, not counted on demand: the index status counts symbols on
+        # the request loop while the build thread is still adding them.
+        self._count = 0
 
     def __len__(self) -> int:
-        return sum(len(defs) for files in self._by_name.values() for defs in files.values())
+        return self._count
 
     def replace_file(self, rel: str, old: list[Definition], new: list[Definition]) -> None:
         for name in {d.name for d in old}:
             files = self._by_name.get(name)
-            if files is not None and files.pop(rel, None) is not None and not files:
+            gone = files.pop(rel, None) if files is not None else None
+            if gone is None:
+                continue
+            self._count -= len(gone)
+            if not files:
                 del self._by_name[name]
                 self._name_gone(name)
+        self._count += len(new)
         for d in new:
             files = self._by_name.get(d.name)
             if files is None:
