@@ -49,6 +49,13 @@ async def test_workspace_symbol_finds_across_files(demo, start_server):
     assert found[0].location.uri == session.uri("inventory/models.py")
     fuzzy = await session.client.workspace_symbol_async(lsp.WorkspaceSymbolParams(query="invval"))
     assert "inventory_value" in _names(fuzzy)
+    # A method names its class, and its location selects its name.
+    [method] = [s for s in await session.client.workspace_symbol_async(
+        lsp.WorkspaceSymbolParams(query="to_dict")) if s.name == "to_dict"]
+    assert method.kind == lsp.SymbolKind.Method and method.container_name == "Item"
+    where = method.location.range
+    line = (demo / "inventory/models.py").read_text().splitlines()[where.start.line]
+    assert line[where.start.character : where.end.character] == "to_dict"
 
 
 async def test_definition_across_files(demo, start_server):

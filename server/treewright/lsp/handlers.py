@@ -146,7 +146,7 @@ def register(server: TreewrightServer) -> None:
                 if uri not in lines:
                     lines[uri] = ls.file_lines(uri, folder, rel)
                 results.append(convert.workspace_symbol(uri, d, lines[uri], ls.encoding))
-        return results[:WORKSPACE_SYMBOL_LIMIT]
+        return convert.Json(results[:WORKSPACE_SYMBOL_LIMIT])
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: TreewrightServer, params: lsp.DefinitionParams):
