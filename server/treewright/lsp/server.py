@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import gc
 import logging
 import sys
 import time
@@ -343,6 +344,9 @@ def run(tcp: str | None = None) -> None:
     sys.setswitchinterval(0.001)
     logging.getLogger("pygls.protocol.json_rpc").addFilter(_AnsweredErrors())
     server = create_server()
+    # What is loaded by now lives as long as the process: keep it out of the collector's
+    # full passes, which would otherwise walk it again every few hundred keystrokes.
+    gc.freeze()
     if tcp:
         host, _, port = tcp.rpartition(":")
         server.start_tcp(host or "127.0.0.1", int(port))
