@@ -12,7 +12,7 @@ from treewright.index.tags import Definition
 # Match quality tiers, best first.
 _EXACT, _EXACT_NOCASE, _PREFIX, _WORD_START, _SUBSTRING, _SUBSEQUENCE = range(6)
 _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
-_MIN_REBUILD = 1000  # changed names before the snapshot is rebuilt (or a tenth of it)
+_MIN_REBUILD = 1000  # changed names worth a new snapshot (or a tenth of the snapshot)
 
 
 class NameIndex:
@@ -81,6 +81,7 @@ class SymbolTable:
         # Kept as changes come, not counted on demand: the index status counts symbols on
         # the request loop while the build thread is still adding them.
         self._count = 0
+        self._searched = False  # whether anyone has searched yet: until then, no snapshots
 
     def __len__(self) -> int:
         return self._count
@@ -141,9 +142,22 @@ class SymbolTable:
         self._removed = snapshot.members - current
         self._snapshot = snapshot
 
+    def wants_snapshot(self) -> bool:
+        """Whether searches run on a snapshot that the changes since have outgrown, so
+        that building a new one (off the request loop: WorkspaceIndex.prepare_search)
+        would make them quicker."""
+        size = len(self._snapshot.names) if self._snapshot is not None else 0
+        return self._searched and self._changed() > max(_MIN_REBUILD, size // 10)
+
+    def _changed(self) -> int:
+        return len(self._added) + len(self._removed)
+
     def _current_snapshot(self) -> NameIndex:
-        changed = len(self._added) + len(self._removed)
-        if self._snapshot is None or changed > max(_MIN_REBUILD, len(self._snapshot.names) // 10):
+        # Built here, on the searching thread, only when there is none or the changes are
+        # as many as the snapshot's names: while the index grows, its build thread makes
+        # new snapshots well before that (wants_snapshot).
+        self._searched = True
+        if self._snapshot is None or self._changed() > max(_MIN_REBUILD, len(self._snapshot.names)):
             self._snapshot = NameIndex(self._by_name)
             self._added.clear()
             self._removed.clear()

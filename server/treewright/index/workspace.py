@@ -164,7 +164,10 @@ class WorkspaceIndex:
                 with self._lock:
                     for s in stored:
                         self._remember_stored(s)
+                    snapshot_wanted = self.symbols.wants_snapshot()
                 self.cache.put_many(stored)
+                if snapshot_wanted:  # someone searches while the index grows
+                    self.prepare_search()
                 done += len(stored)
                 if progress:
                     progress(done, total)
@@ -242,9 +245,10 @@ class WorkspaceIndex:
                     f.cancel()
 
     def prepare_search(self) -> None:
-        """Index every symbol name for search now (a tenth of a second on django), so
-        the first workspace/symbol after a build need not; the lock is held only to copy
-        the names and to install the result."""
+        """Index every symbol name for search now (a tenth of a second on django), on the
+        calling thread, so that a workspace/symbol on the request loop need not: after a
+        build, and during one while someone searches. The lock is held only to copy the
+        names and to install the result."""
         with self._lock:
             names = self.symbols.names()
         snapshot = NameIndex(names)
