@@ -73,7 +73,7 @@ class Agent:
         permissions: Permissions,
         *,
         read_text: Callable[[str], str | None] | None = None,
-        clients: ClientPool | None = None,
+        clients: ClientPool,
         context_tokens: int = 150_000,
         keep_recent_turns: int = 2,
     ):
@@ -84,7 +84,7 @@ class Agent:
         self.sessions = sessions_store
         self.permissions = permissions
         self.read_text = read_text or self._read_disk
-        self.clients = clients or ClientPool()
+        self.clients = clients  # shared by the caller's turns, and closed by it
         self.context_tokens = context_tokens
         self.keep_recent_turns = keep_recent_turns
 

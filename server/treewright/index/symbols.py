@@ -156,7 +156,6 @@ class SymbolTable:
         # Built here, on the searching thread, only when there is none or the changes are
         # as many as the snapshot's names: while the index grows, its build thread makes
         # new snapshots well before that (wants_snapshot).
-        self._searched = True
         if self._snapshot is None or self._changed() > max(_MIN_REBUILD, len(self._snapshot.names)):
             self._snapshot = NameIndex(self._by_name)
             self._added.clear()
@@ -173,6 +172,7 @@ class SymbolTable:
         query = query.strip()
         if not query or "\n" in query:  # no name holds a line break
             return []
+        self._searched = True
         snapshot = self._current_snapshot()
         q = query.lower()
         tiers = {n: _tier(n, query, q) for n in self._added if is_subsequence(q, n.lower())}
