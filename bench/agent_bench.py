@@ -25,6 +25,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "tests"))
 
 from scripted_api import ScriptedAPI, text, tool_use  # noqa: E402
+from treewright.agent.client import ClientPool  # noqa: E402
 from treewright.agent.loop import Agent  # noqa: E402
 from treewright.agent.permissions import Permissions  # noqa: E402
 from treewright.agent.sessions import SessionStore  # noqa: E402
@@ -45,8 +46,9 @@ async def measure(root: Path, runs: int) -> dict:
     os.environ["ANTHROPIC_API_KEY"] = "bench-key"
     os.environ["ANTHROPIC_BASE_URL"] = api.base_url
     settings = Settings(model="claude-bench-model")
+    clients = ClientPool()
     agent = Agent(root, index, RepoMapper(index), settings, store,
-                  Permissions("deny", (), None, None))
+                  Permissions("deny", (), None, None), clients=clients)
     first_text: list[float] = []
     round_trip: list[float] = []
     try:
@@ -67,6 +69,7 @@ async def measure(root: Path, runs: int) -> dict:
             ask, answer = api.message_requests[-2:]
             round_trip.append(answer.received_at - ask.sent_at[-1])
     finally:
+        await clients.close()
         api.stop()
         store.close()
         index.close()
