@@ -16,9 +16,9 @@ budgets. Medians over the repeats are reported, as seconds and as ratios to the 
   aider_env.py). Its cold and warm runs are each a fresh process, as a new aider session.
 - Peak memory: the sum of the PSS (proportional set size: a page shared by n processes
   counts 1/n in each) of the measured process and all its descendants (for Treewright's
-  cold index: the forkserver and the parsing workers), sampled every 10 ms. Summing RSS
-  instead would count the interpreter and grammar pages the forked workers share with
-  their parent once per process. The RSS sum (never less than the measured process's own
+  cold index: the parse workers), sampled every 10 ms. Summing RSS instead would count
+  the interpreter and grammar pages the workers share with their parent once per
+  process. The RSS sum (never less than the measured process's own
   VmHWM) is kept too, in the raw JSON and in a line under each corpus's table.
 """
 

@@ -12,12 +12,10 @@ import functools
 import gc
 import hashlib
 import logging
-import multiprocessing
 import os
 import threading
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +23,7 @@ from treewright.index import analyze
 from treewright.index.cache import CachedFile, IndexCache, StoredFile
 from treewright.index.document import Document
 from treewright.index.languages import grammars_dir
+from treewright.index.parse_workers import ParseWorkers
 from treewright.index.symbols import NameIndex, SymbolTable
 from treewright.index.tags import Definition, Reference
 from treewright.index.walk import WalkedFile, walk
@@ -221,28 +220,8 @@ class WorkspaceIndex:
                     return
                 yield analyze.analyze_batch(root, batch, self.max_file_bytes)
             return
-        # forkserver: forking this (possibly multi-threaded) process directly is unsafe.
-        context = multiprocessing.get_context("forkserver")
-        # The fork server imports the parsing code once; each worker forked from it then
-        # starts with tree-sitter and the grammars' bindings loaded instead of importing them.
-        context.set_forkserver_preload(["treewright.index.analyze"])
-        # Workers run niced: the server process answering the editor keeps priority over
-        # the background parse when they compete for the same cores.
-        with ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=os.nice, initargs=(10,)
-        ) as pool:
-            futures = [
-                pool.submit(analyze.analyze_batch, root, batch, self.max_file_bytes)
-                for batch in batches
-            ]
-            try:
-                for future in as_completed(futures):
-                    if cancelled():
-                        break
-                    yield future.result()
-            finally:
-                for f in futures:
-                    f.cancel()
+        with ParseWorkers(min(workers, len(batches))) as pool:
+            yield from pool.run(root, batches, self.max_file_bytes, cancelled)
 
     def prepare_search(self) -> None:
         """Index every symbol name for search now (a tenth of a second on django), on the

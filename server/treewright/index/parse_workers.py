@@ -1,0 +1,134 @@
+"""Parse batches of files in child interpreters, fed over pipes.
+
+Each worker is `python -m treewright.index.parse_workers`, started with subprocess: it
+reads a batch request from stdin and writes the batch's records to stdout, both as
+length-prefixed marshal frames. Not multiprocessing: forking this threaded process is
+unsafe, and its safe start methods add a fork server and a resource tracker, two more
+processes that outlive the build and cost about 19 MB of the cold index's peak memory.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import marshal
+import os
+import selectors
+import struct
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from treewright.index.cache import StoredFile
+
+Batch = list[tuple[str, int, int]]  # (relative path, size, mtime_ns)
+
+_LENGTH = struct.Struct("<I")
+# Records cross the pipe as plain tuples of these fields: marshal takes no classes.
+_FIELDS = tuple(f.name for f in dataclasses.fields(StoredFile))
+
+
+def _write_frame(stream: BinaryIO, value) -> None:
+    payload = marshal.dumps(value)
+    stream.write(_LENGTH.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def _read_frame(stream: BinaryIO):
+    """The next frame's value, or None at end of stream."""
+    head = stream.read(_LENGTH.size)
+    if len(head) < _LENGTH.size:
+        return None
+    (size,) = _LENGTH.unpack(head)
+    payload = stream.read(size)
+    if len(payload) < size:
+        return None
+    return marshal.loads(payload)
+
+
+def _exited(proc: subprocess.Popen) -> RuntimeError:
+    return RuntimeError(f"a parse worker exited unexpectedly (exit code {proc.wait()})")
+
+
+def _send(proc: subprocess.Popen, request) -> None:
+    try:
+        _write_frame(proc.stdin, request)
+    except BrokenPipeError:
+        raise _exited(proc) from None
+
+
+class ParseWorkers:
+    """`count` worker processes for one build; a context manager that ends them all."""
+
+    def __init__(self, count: int):
+        # The children import treewright from wherever this process did, installed or not.
+        env = dict(os.environ)
+        source = str(Path(__file__).resolve().parents[2])
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
+        self._procs = [
+            subprocess.Popen(
+                [sys.executable, "-m", "treewright.index.parse_workers"],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                env=env,
+            )
+            for _ in range(count)
+        ]
+
+    def __enter__(self) -> ParseWorkers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        # A worker holds nothing worth finishing: a cancelled build drops its batch.
+        for proc in self._procs:
+            proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                stream.close()
+
+    def run(
+        self, root: str, batches: list[Batch], max_bytes: int, cancelled: Callable[[], bool]
+    ) -> Iterator[list[StoredFile]]:
+        """Each batch's records, in the order the batches finish; each worker takes the
+        next batch in list order as soon as it is free."""
+        waiting = list(reversed(batches))
+        with selectors.DefaultSelector() as selector:
+            for proc in self._procs:
+                if waiting:
+                    _send(proc, (root, waiting.pop(), max_bytes))
+                    selector.register(proc.stdout, selectors.EVENT_READ, proc)
+            while selector.get_map():
+                for key, _ in selector.select():
+                    proc = key.data
+                    # The worker writes its whole answer, then waits for the next request:
+                    # a blocking read of one frame cannot stall on a half-sent one for long.
+                    records = _read_frame(proc.stdout)
+                    if records is None:
+                        raise _exited(proc)
+                    if cancelled():
+                        return
+                    if waiting:
+                        _send(proc, (root, waiting.pop(), max_bytes))
+                    else:
+                        selector.unregister(proc.stdout)
+                    yield [StoredFile(*r) for r in records]
+
+
+def _serve() -> None:
+    from treewright.index.analyze import analyze_batch
+
+    # The server answering the editor keeps priority over the parse when they share cores.
+    os.nice(10)
+    stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
+    while (request := _read_frame(stdin)) is not None:
+        root, batch, max_bytes = request
+        records = analyze_batch(root, batch, max_bytes)
+        _write_frame(stdout, [tuple(getattr(r, f) for f in _FIELDS) for r in records])
+
+
+if __name__ == "__main__":
+    _serve()
