@@ -340,7 +340,10 @@ class WorkspaceIndex:
         with self._lock:
             counts = {rel: f.ref_counts for rel, f in self.files.items() if f.ref_counts}
             for rel, document in self._documents.items():
-                counts[rel] = {n: c for n, c in document.ref_counts.items() if c > 0}
+                # Copied first, in one step under the GIL: the loop edits documents
+                # without this lock, and iterating the live Counter could see it change.
+                typed = dict(document.ref_counts)
+                counts[rel] = {n: c for n, c in typed.items() if c > 0}
             return counts
 
     def all_definitions(self) -> dict[str, list[Definition]]:
