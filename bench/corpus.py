@@ -78,7 +78,10 @@ def root_of(name: str) -> Path:
     target = CACHE / name
     if source.registry == "npm":
         return target / "package" / source.keep
-    children = [p for p in target.iterdir() if p.is_dir()] if target.is_dir() else []
+    if not target.is_dir():
+        return target
+    # Hidden folders (a Treewright cache left by running it on the corpus) are not the source.
+    children = [p for p in target.iterdir() if p.is_dir() and not p.name.startswith(".")]
     return children[0] if len(children) == 1 else target
 
 
