@@ -59,6 +59,7 @@ def test_a_worker_that_dies_ends_the_build_with_a_clear_error(tmp_path):
     batches = [[b] for b in _files(tmp_path, 6)]
     with ParseWorkers(2) as pool:
         pool._procs[1].kill()
+        pool._procs[1].wait()  # dead before the first request reaches it
         with pytest.raises(RuntimeError, match="parse worker exited unexpectedly"):
             list(pool.run(str(tmp_path), batches, 1 << 20, lambda: False))
 
@@ -70,3 +71,14 @@ def test_a_cancelled_run_stops_handing_out_batches(tmp_path):
         for records in pool.run(str(tmp_path), batches, 1 << 20, lambda: len(seen) >= 3):
             seen.append(records)
     assert len(seen) == 3
+
+
+def test_a_worker_killed_mid_build_ends_it_with_a_clear_error(tmp_path):
+    batches = [[b] for b in _files(tmp_path, 12)]
+    with ParseWorkers(2) as pool:
+        results = pool.run(str(tmp_path), batches, 1 << 20, lambda: False)
+        next(results)
+        for proc in pool._procs:
+            proc.kill()
+        with pytest.raises(RuntimeError, match="parse worker exited unexpectedly"):
+            list(results)

@@ -9,6 +9,7 @@ processes that outlive the build and cost about 19 MB of the cold index's peak m
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import marshal
 import os
@@ -87,8 +88,10 @@ class ParseWorkers:
         for proc in self._procs:
             proc.kill()
             proc.wait()
-            for stream in (proc.stdin, proc.stdout):
-                stream.close()
+            proc.stdout.close()
+            # A request still buffered for a dead worker cannot be flushed; it is dropped.
+            with contextlib.suppress(BrokenPipeError):
+                proc.stdin.close()
 
     def run(
         self, root: str, batches: list[Batch], max_bytes: int, cancelled: Callable[[], bool]
