@@ -101,9 +101,10 @@ async def test_load_holds(big_workspace, start_server, capfd):
         worst = ", ".join(f"{label} {w * 1000:.0f} ms" for w, label in sorted(waits, reverse=True)[:3])
         status = Path(f"/proc/{client._server.pid}/status").read_text()
         peak_mb = int(next(line for line in status.splitlines() if line.startswith("VmHWM")).split()[1]) / 1024
-        print(f"\nload: {len(waits)} requests, p50 {durations[len(durations) // 2] * 1000:.1f} ms, "
-              f"p99 {durations[int(len(durations) * 0.99)] * 1000:.0f} ms, worst: {worst}; "
-              f"peak RSS {peak_mb:.0f} MB; index still building during the keystrokes: {indexing_during}")
+        with capfd.disabled():  # shown under -s; capfd is here for the server's stderr
+            print(f"\nload: {len(waits)} requests, p50 {durations[len(durations) // 2] * 1000:.1f} ms, "
+                  f"p99 {durations[int(len(durations) * 0.99)] * 1000:.0f} ms, worst: {worst}; "
+                  f"peak RSS {peak_mb:.0f} MB; index still building during the keystrokes: {indexing_during}")
 
         assert indexing_during, "the keystrokes should have overlapped the indexing"
         assert durations[-1] <= MAX_WAIT, worst
