@@ -38,21 +38,28 @@ class NameIndex:
     def _name_at(self, offset: int) -> str:
         return self.names[bisect.bisect_right(self.offsets, offset) - 1]
 
-    def strong_matches(self, q: str) -> set[str]:
-        """Names matching `q` exactly, by prefix, by word initials or as a substring."""
-        found: set[str] = set()
+    def prefix_matches(self, q: str) -> list[str]:
+        """Names starting with `q` (exact matches included): one range of the sorted names."""
         lowered = self.lowered
-        i = bisect.bisect_left(lowered, q)
-        while i < len(lowered) and lowered[i].startswith(q):
-            found.add(self.names[i])
-            i += 1
+        i = j = bisect.bisect_left(lowered, q)
+        while j < len(lowered) and lowered[j].startswith(q):
+            j += 1
+        return self.names[i:j]
+
+    def initials_matches(self, q: str) -> set[str]:
+        """Names whose word initials start with `q` (and whose first letter is q's)."""
+        found: set[str] = set()
         if len(q) > 1:
             j = bisect.bisect_left(self.initials, (q, -1))
             while j < len(self.initials) and self.initials[j][0].startswith(q):
                 index = self.initials[j][1]
-                if lowered[index][0] == q[0]:
+                if self.lowered[index][0] == q[0]:
                     found.add(self.names[index])
                 j += 1
+        return found
+
+    def substring_matches(self, q: str) -> set[str]:
+        found: set[str] = set()
         at = self.text.find(q)
         while at >= 0:
             found.add(self._name_at(at))
@@ -119,6 +126,9 @@ class SymbolTable:
     def named(self, name: str) -> list[tuple[str, Definition]]:
         return self._entries(name)
 
+    def _definitions_named(self, name: str) -> int:
+        return sum(len(defs) for defs in self._by_name[name].values())
+
     def _entries(self, name: str) -> list[tuple[str, Definition]]:
         return [(rel, d) for rel, defs in self._by_name.get(name, {}).items() for d in defs]
 
@@ -165,9 +175,10 @@ class SymbolTable:
     def search(self, query: str, limit: int = 100) -> list[tuple[str, Definition]]:
         """Definitions whose name fuzzily matches `query`, best matches first.
 
-        The better tiers come from indexed lookups on the snapshot (bisect for prefixes and
-        initials, a C-level scan for substrings) and a check of each name changed since; the
-        slow subsequence scan runs only when those hold fewer than `limit` definitions.
+        The tiers come from lookups on the snapshot, best first (bisect for prefixes and
+        initials, a C-level scan for substrings, a regex for subsequences), plus a check of
+        each name changed since. A tier is looked up only when the better ones hold fewer
+        than `limit` definitions: no name it could add would make the cut.
         """
         query = query.strip()
         if not query or "\n" in query:  # no name holds a line break
@@ -175,14 +186,31 @@ class SymbolTable:
         self._searched = True
         snapshot = self._current_snapshot()
         q = query.lower()
+        # Names changed since the snapshot, checked one by one.
         tiers = {n: _tier(n, query, q) for n in self._added if is_subsequence(q, n.lower())}
-        found = (snapshot.strong_matches(q) - self._removed) | {
-            n for n, tier in tiers.items() if tier < _SUBSEQUENCE
-        }
-        if sum(len(defs) for n in found for defs in self._by_name[n].values()) < limit:
-            found |= snapshot.subsequence_matches(q) - self._removed
-            found |= set(tiers)
-        ranked = ((tiers[n] if n in tiers else _tier(n, query, q), len(n), n) for n in found)
+        removed = self._removed
+        # A short query fills the prefix tier alone and never pays for the scans.
+        stages = (
+            (_PREFIX, snapshot.prefix_matches),
+            (_WORD_START, snapshot.initials_matches),
+            (_SUBSTRING, snapshot.substring_matches),
+            (_SUBSEQUENCE, snapshot.subsequence_matches),
+        )
+        held = 0  # definitions of the names in the tiers so far
+        below = -1  # the tiers so far: those up to this one
+        for bound, lookup in stages:
+            for n in lookup(q):
+                if n not in tiers and n not in removed:
+                    tiers[n] = _tier(n, query, q)
+            if bound == _SUBSEQUENCE:
+                break
+            for n, tier in tiers.items():
+                if below < tier <= bound:
+                    held += self._definitions_named(n)
+            below = bound
+            if held >= limit:
+                break
+        ranked = ((tier, len(n), n) for n, tier in tiers.items() if tier <= bound)
         best = heapq.nsmallest(limit, ranked)
         results: list[tuple[str, Definition]] = []
         for _, _, name in best:
