@@ -127,14 +127,10 @@ def register(server: TreewrightServer) -> None:
 
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: TreewrightServer, params: lsp.DocumentSymbolParams):
-        uri = params.text_document.uri
-        opened = ls.documents.get(uri)
-        if opened is not None:
-            return convert.document_symbols(
-                opened.document.definitions, opened.document.line_bytes, ls.encoding
-            )
-        document = ls.document_for(uri)
-        return convert.document_symbols(document.definitions, document.line_bytes, ls.encoding)
+        document = ls.document_for(params.text_document.uri)
+        # ASCII text (most code) needs no column conversion: no line lookup per position.
+        lines = None if document.source.isascii() else document.line_bytes
+        return convert.document_symbols(document.definitions, lines, ls.encoding)
 
     @server.feature(lsp.WORKSPACE_SYMBOL)
     def workspace_symbol(ls: TreewrightServer, params: lsp.WorkspaceSymbolParams):
