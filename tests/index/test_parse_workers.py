@@ -82,3 +82,11 @@ def test_a_worker_killed_mid_build_ends_it_with_a_clear_error(tmp_path):
             proc.kill()
         with pytest.raises(RuntimeError, match="parse worker exited unexpectedly"):
             list(results)
+
+
+def test_workers_run_niced_below_the_server(tmp_path):
+    batch = _files(tmp_path, 2)
+    with ParseWorkers(1) as pool:
+        list(pool.run(str(tmp_path), [batch], 1 << 20, lambda: False))  # started and serving
+        worker = os.getpriority(os.PRIO_PROCESS, pool._procs[0].pid)
+    assert worker == min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)

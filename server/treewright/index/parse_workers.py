@@ -1,10 +1,10 @@
 """Parse batches of files in child interpreters, fed over pipes.
 
-Each worker is `python -m treewright.index.parse_workers`, started with subprocess: it
-reads a batch request from stdin and writes the batch's records to stdout, both as
-length-prefixed marshal frames. Not multiprocessing: forking this threaded process is
-unsafe, and its safe start methods add a fork server and a resource tracker, two more
-processes that outlive the build and cost about 19 MB of the cold index's peak memory.
+Each worker is a Python interpreter running `serve`, started with subprocess: it reads a
+batch request from stdin and writes the batch's records to stdout, both as length-prefixed
+marshal frames. Not multiprocessing: forking this threaded process is unsafe, and its safe
+start methods add a fork server and a resource tracker, two more processes that outlive
+the build and cost about 19 MB of the cold index's peak memory.
 """
 
 from __future__ import annotations
@@ -59,6 +59,12 @@ def _send(proc: subprocess.Popen, request) -> None:
         raise _exited(proc) from None
 
 
+# Niced before anything is imported: the server answering the editor keeps priority over
+# the workers' start-up and parsing when they share the cores (a server's first answers
+# come while its workers start).
+_WORKER = "import os; os.nice(10); from treewright.index.parse_workers import serve; serve()"
+
+
 class ParseWorkers:
     """`count` worker processes for one build; a context manager that ends them all."""
 
@@ -69,7 +75,7 @@ class ParseWorkers:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
         self._procs = [
             subprocess.Popen(
-                [sys.executable, "-m", "treewright.index.parse_workers"],
+                [sys.executable, "-c", _WORKER],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 env=env,
@@ -121,17 +127,13 @@ class ParseWorkers:
                     yield [StoredFile(*r) for r in records]
 
 
-def _serve() -> None:
+def serve() -> None:
+    """A worker's loop: requests in on stdin, records out on stdout, until stdin closes."""
     from treewright.index.analyze import analyze_batch
 
-    # The server answering the editor keeps priority over the parse when they share cores.
-    os.nice(10)
     stdin, stdout = sys.stdin.buffer, sys.stdout.buffer
     while (request := _read_frame(stdin)) is not None:
         root, batch, max_bytes = request
         records = analyze_batch(root, batch, max_bytes)
         _write_frame(stdout, [tuple(getattr(r, f) for f in _FIELDS) for r in records])
 
-
-if __name__ == "__main__":
-    _serve()
