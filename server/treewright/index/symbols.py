@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import bisect
 import heapq
+import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 from treewright.index.tags import Definition
 
@@ -15,6 +16,19 @@ _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
 _MIN_REBUILD = 1000  # changed names worth a new snapshot (or a tenth of the snapshot)
 
 
+class _Names:
+    """Names as one lowercase text, a line each, for regex scans that map back to names."""
+
+    def __init__(self, names: list[str]) -> None:
+        self.names = names
+        self.text = "\n".join(n.lower() for n in names)
+        # Where each name starts: a lowercase name is not always as long as the name.
+        self.starts = list(itertools.accumulate((len(n.lower()) + 1 for n in names[:-1]), initial=0))
+
+    def at(self, offset: int) -> str:
+        return self.names[bisect.bisect_right(self.starts, offset) - 1]
+
+
 class NameIndex:
     """A snapshot of the distinct names, indexed for the fast tiers of the search."""
 
@@ -22,21 +36,19 @@ class NameIndex:
         self.names = sorted(names, key=lambda n: (n.lower(), n))
         self.members = set(self.names)
         self.lowered = [n.lower() for n in self.names]
-        self.text = "\n".join(self.lowered)  # for substring and subsequence scans
-        self.offsets: list[int] = []  # where each name starts in `text`
-        pos = 0
-        for n in self.lowered:
-            self.offsets.append(pos)
-            pos += len(n) + 1
+        self.all = _Names(self.names)  # for substring scans
+        # The names again, grouped by length, shortest first, for the subsequence scan: it
+        # wants only the shortest matches.
+        by_length: dict[int, list[str]] = {}
+        for n in self.names:
+            by_length.setdefault(len(n), []).append(n)
+        self.lengths = [(length, _Names(group)) for length, group in sorted(by_length.items())]
         # (lowercase initials of the word parts, name index), for names of several parts.
         self.initials = sorted(
             ("".join(w[:1] for w in _WORD_BREAK.split(n) if w).lower(), i)
             for i, n in enumerate(self.names)
             if "_" in n or not n.islower()
         )
-
-    def _name_at(self, offset: int) -> str:
-        return self.names[bisect.bisect_right(self.offsets, offset) - 1]
 
     def prefix_matches(self, q: str) -> list[str]:
         """Names starting with `q` (exact matches included): one range of the sorted names."""
@@ -60,19 +72,22 @@ class NameIndex:
 
     def substring_matches(self, q: str) -> set[str]:
         found: set[str] = set()
-        at = self.text.find(q)
+        text = self.all.text
+        at = text.find(q)
         while at >= 0:
-            found.add(self._name_at(at))
-            at = self.text.find(q, at + 1)
+            found.add(self.all.at(at))
+            at = text.find(q, at + 1)
         return found
 
-    def subsequence_matches(self, q: str) -> set[str]:
-        # One regex pass over all names; each gap is a negated class up to the next
-        # letter, so the scan never backtracks.
+    def subsequence_matches(self, q: str) -> Iterator[tuple[int, list[str]]]:
+        """Names holding the letters of `q` in order, as (length, names) per name length,
+        shortest first: the caller stops once it has enough."""
+        # Each gap is a negated class up to the next letter, so the scan never backtracks.
         pattern = re.compile(
             re.escape(q[0]) + "".join(f"[^\n{re.escape(c)}]*{re.escape(c)}" for c in q[1:])
         )
-        return {self._name_at(m.start()) for m in pattern.finditer(self.text)}
+        for length, group in self.lengths:
+            yield length, list({group.at(m.start()) for m in pattern.finditer(group.text)})
 
 
 class SymbolTable:
@@ -194,7 +209,6 @@ class SymbolTable:
             (_PREFIX, snapshot.prefix_matches),
             (_WORD_START, snapshot.initials_matches),
             (_SUBSTRING, snapshot.substring_matches),
-            (_SUBSEQUENCE, snapshot.subsequence_matches),
         )
         held = 0  # definitions of the names in the tiers so far
         below = -1  # the tiers so far: those up to this one
@@ -202,14 +216,26 @@ class SymbolTable:
             for n in lookup(q):
                 if n not in tiers and n not in removed:
                     tiers[n] = _tier(n, query, q)
-            if bound == _SUBSEQUENCE:
-                break
             for n, tier in tiers.items():
                 if below < tier <= bound:
                     held += self._definitions_named(n)
             below = bound
             if held >= limit:
                 break
+        else:
+            # Subsequence matches rank by length: scanned shortest names first, they stop
+            # once the names up to the length scanned hold the limit.
+            bound = _SUBSEQUENCE
+            changed = sorted((len(n), n) for n, tier in tiers.items() if tier == _SUBSEQUENCE)
+            for length, group in snapshot.subsequence_matches(q):
+                while changed and changed[0][0] <= length:
+                    held += self._definitions_named(changed.pop(0)[1])
+                for n in group:
+                    if n not in tiers and n not in removed:
+                        tiers[n] = _tier(n, query, q)
+                        held += self._definitions_named(n)
+                if held >= limit:
+                    break
         ranked = ((tier, len(n), n) for n, tier in tiers.items() if tier <= bound)
         best = heapq.nsmallest(limit, ranked)
         results: list[tuple[str, Definition]] = []
