@@ -198,7 +198,9 @@ export class ServerManager implements vscode.Disposable {
   }
 
   private async environment(): Promise<NodeJS.ProcessEnv> {
-    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1" };
+    // PYTHONSAFEPATH: `python -m` would put the working directory (the workspace) first on
+    // the import path, so a workspace's own logging.py or treewright/ would run in the server.
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONUNBUFFERED: "1", PYTHONSAFEPATH: "1" };
     const key = await this.apiKeys.get();
     if (key) {
       env.ANTHROPIC_API_KEY = key;

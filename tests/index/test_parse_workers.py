@@ -90,3 +90,18 @@ def test_workers_run_niced_below_the_server(tmp_path):
         list(pool.run(str(tmp_path), [batch], 1 << 20, lambda: False))  # started and serving
         worker = os.getpriority(os.PRIO_PROCESS, pool._procs[0].pid)
     assert worker == min(os.getpriority(os.PRIO_PROCESS, 0) + 10, 19)
+
+
+def test_workers_never_import_the_workspace_s_own_modules(tmp_path, monkeypatch):
+    # The server runs in the workspace folder; a module there named like one the worker
+    # imports must not run (the workspace's content is untrusted).
+    batch = _files(tmp_path, 2)
+    marker = tmp_path / "ran"
+    for name in ("selectors", "struct", "dataclasses", "marshal"):
+        (tmp_path / f"{name}.py").write_text(f"open({str(marker)!r}, 'a').write('{name}')\n")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PYTHONSAFEPATH", raising=False)
+    with ParseWorkers(1) as pool:
+        records = [r for rs in pool.run(str(tmp_path), [batch], 1 << 20, lambda: False) for r in rs]
+    assert sorted(r.path for r in records) == ["m0.py", "m1.py"]
+    assert not marker.exists()

@@ -73,6 +73,9 @@ class ParseWorkers:
         env = dict(os.environ)
         source = str(Path(__file__).resolve().parents[2])
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [source, env.get("PYTHONPATH")]))
+        # `python -c` would put the working directory (often the workspace) first on the
+        # import path: a workspace's own struct.py would run in the worker.
+        env["PYTHONSAFEPATH"] = "1"
         self._procs = [
             subprocess.Popen(
                 [sys.executable, "-c", _WORKER],
