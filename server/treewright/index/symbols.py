@@ -226,10 +226,11 @@ class SymbolTable:
             # Subsequence matches rank by length: scanned shortest names first, they stop
             # once the names up to the length scanned hold the limit.
             bound = _SUBSEQUENCE
-            changed = sorted((len(n), n) for n, tier in tiers.items() if tier == _SUBSEQUENCE)
+            # Names changed since the snapshot that match only as subsequences, by length.
+            added = sorted((len(n), n) for n, tier in tiers.items() if tier == _SUBSEQUENCE)
             for length, group in snapshot.subsequence_matches(q):
-                while changed and changed[0][0] <= length:
-                    held += self._definitions_named(changed.pop(0)[1])
+                while added and added[0][0] <= length:
+                    held += self._definitions_named(added.pop(0)[1])
                 for n in group:
                     if n not in tiers and n not in removed:
                         tiers[n] = _tier(n, query, q)

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from lsprotocol import types as lsp
 
+from treewright.index.document import Document
 from treewright.index.tags import Definition, Point
 from treewright.lsp.positions import to_lsp_column
 
@@ -29,6 +30,12 @@ SYMBOL_KINDS = {
     "property": lsp.SymbolKind.Property,
     "constructor": lsp.SymbolKind.Constructor,
 }
+
+
+def column_lines(document: Document) -> LineBytes | None:
+    """What converting a document's columns needs: None for ASCII text (most code), where a
+    byte column is the column in any encoding, else its line bytes."""
+    return None if document.source.isascii() else document.line_bytes
 
 
 def _column(point: Point, line_bytes: LineBytes | None, encoding: str) -> int:

@@ -128,8 +128,7 @@ def register(server: TreewrightServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: TreewrightServer, params: lsp.DocumentSymbolParams):
         document = ls.document_for(params.text_document.uri)
-        # ASCII text (most code) needs no column conversion: no line lookup per position.
-        lines = None if document.source.isascii() else document.line_bytes
+        lines = convert.column_lines(document)
         return convert.document_symbols(document.definitions, lines, ls.encoding)
 
     @server.feature(lsp.WORKSPACE_SYMBOL)

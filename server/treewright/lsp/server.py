@@ -28,7 +28,7 @@ from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
 from treewright.index.workspace import WorkspaceIndex
-from treewright.lsp.convert import LineBytes
+from treewright.lsp.convert import LineBytes, column_lines
 from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
 from treewright.lsp.positions import UTF16, from_lsp_column
 from treewright.lsp.proposals import ProposalBook
@@ -157,12 +157,13 @@ class TreewrightServer(LanguageServer):
 
     def file_lines(self, uri: str, folder: Folder | None, rel: str | None) -> LineBytes | None:
         """Line bytes of a document, to convert the columns of its indexed definitions: the
-        open buffer, else the disk. None when no conversion is needed: a file on disk read
-        before and found all ASCII (most code), unchanged since by the index's account.
+        open buffer, else the disk. None when no conversion is needed: an ASCII buffer, or a
+        file on disk read before and found all ASCII (most code), unchanged since by the
+        index's account.
         `folder` and `rel` locate the file (None for a document outside every folder)."""
         opened = self.documents.get(uri)
         if opened is not None:
-            return opened.document.line_bytes
+            return column_lines(opened.document)
         known = folder.index.files.get(rel) if folder is not None and rel else None
         stamp = (known.size, known.mtime_ns) if known else None
         if stamp is not None and self._ascii_files.get(uri) == stamp:
