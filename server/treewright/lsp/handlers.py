@@ -128,19 +128,19 @@ def register(server: TreewrightServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     def document_symbol(ls: TreewrightServer, params: lsp.DocumentSymbolParams):
         document = ls.document_for(params.text_document.uri)
-        lines = convert.column_lines(document)
-        return convert.document_symbols(document.definitions, lines, ls.encoding)
+        columns = convert.document_columns(document, ls.encoding, every_definition=True)
+        return convert.document_symbols(document.definitions, columns)
 
     @server.feature(lsp.WORKSPACE_SYMBOL)
     def workspace_symbol(ls: TreewrightServer, params: lsp.WorkspaceSymbolParams):
         results = []
-        lines: dict[str, convert.LineBytes | None] = {}  # each file read once per request
+        columns: dict[str, convert.Columns | None] = {}  # each file read once per request
         for folder in ls.folders:
             for rel, d in folder.index.search_symbols(params.query, WORKSPACE_SYMBOL_LIMIT):
                 uri = ls.uri_of(folder, rel)
-                if uri not in lines:
-                    lines[uri] = ls.file_lines(uri, folder, rel)
-                results.append(convert.workspace_symbol(uri, d, lines[uri], ls.encoding))
+                if uri not in columns:
+                    columns[uri] = ls.file_columns(uri, folder, rel)
+                results.append(convert.workspace_symbol(uri, d, columns[uri]))
         return convert.Json(results[:WORKSPACE_SYMBOL_LIMIT])
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
@@ -167,9 +167,9 @@ def register(server: TreewrightServer) -> None:
         locations = []
         for _, folder, rel, d in candidates:
             target = uri if folder is None else ls.uri_of(folder, rel)
-            lines = ls.file_lines(target, folder, rel)
+            columns = ls.file_columns(target, folder, rel)
             locations.append(
-                lsp.Location(uri=target, range=convert.range_(d.name_start, d.name_end, lines, ls.encoding))
+                lsp.Location(uri=target, range=convert.range_(d.name_start, d.name_end, columns))
             )
         return locations
 
@@ -190,6 +190,7 @@ def register(server: TreewrightServer) -> None:
     @server.feature(lsp.TEXT_DOCUMENT_SELECTION_RANGE)
     def selection_range(ls: TreewrightServer, params: lsp.SelectionRangeParams):
         document = ls.document_for(params.text_document.uri)
+        columns = convert.columns(document.line_bytes, ls.encoding)
         results = []
         for pos in params.positions:
             at = ls.to_point(document.line_bytes, pos)
@@ -199,7 +200,7 @@ def register(server: TreewrightServer) -> None:
             parent = None
             for start, end in reversed(chain):
                 parent = lsp.SelectionRange(
-                    range=convert.range_(start, end, document.line_bytes, ls.encoding),
+                    range=convert.range_(start, end, columns),
                     parent=parent,
                 )
             results.append(parent)
@@ -287,14 +288,14 @@ def _publish_errors(ls: TreewrightServer, opened: OpenDocument) -> None:
     if not errors and not opened.published_errors:
         return
     opened.published_errors = list(errors)
-    lines = opened.document.line_bytes
+    columns = convert.columns(opened.document.line_bytes, ls.encoding)
     ls.text_document_publish_diagnostics(
         lsp.PublishDiagnosticsParams(
             uri=opened.uri,
             version=opened.version,
             diagnostics=[
                 lsp.Diagnostic(
-                    range=convert.range_(e.start, e.end, lines, ls.encoding),
+                    range=convert.range_(e.start, e.end, columns),
                     message=e.message,
                     severity=lsp.DiagnosticSeverity.Error,
                     source="treewright",

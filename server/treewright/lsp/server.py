@@ -28,9 +28,9 @@ from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
 from treewright.index.workspace import WorkspaceIndex
-from treewright.lsp.convert import LineBytes, column_lines
+from treewright.lsp.convert import Columns, LineBytes, columns, document_columns
 from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
-from treewright.lsp.positions import UTF16, from_lsp_column
+from treewright.lsp.positions import UTF8, UTF16, from_lsp_column
 from treewright.lsp.proposals import ProposalBook
 from treewright.lsp.protocol import TreewrightProtocol
 from treewright.lsp.turns import TurnRunner
@@ -155,15 +155,17 @@ class TreewrightServer(LanguageServer):
             raise JsonRpcInvalidParams(f"Unknown document: {uri} is neither open nor a file")
         return Document(language_for_path(path or uri), data)
 
-    def file_lines(self, uri: str, folder: Folder | None, rel: str | None) -> LineBytes | None:
-        """Line bytes of a document, to convert the columns of its indexed definitions: the
-        open buffer, else the disk. None when no conversion is needed: an ASCII buffer, or a
+    def file_columns(self, uri: str, folder: Folder | None, rel: str | None) -> Columns | None:
+        """Column conversion for a document's indexed definitions: from the open buffer, else
+        the disk. None when no conversion is needed: UTF-8 positions, an ASCII buffer, or a
         file on disk read before and found all ASCII (most code), unchanged since by the
         index's account.
         `folder` and `rel` locate the file (None for a document outside every folder)."""
         opened = self.documents.get(uri)
         if opened is not None:
-            return column_lines(opened.document)
+            return document_columns(opened.document, self.encoding)
+        if self.encoding == UTF8:
+            return None
         known = folder.index.files.get(rel) if folder is not None and rel else None
         stamp = (known.size, known.mtime_ns) if known else None
         if stamp is not None and self._ascii_files.get(uri) == stamp:
@@ -180,7 +182,7 @@ class TreewrightServer(LanguageServer):
         def line_bytes(row: int) -> bytes:
             return lines[row].rstrip(b"\r") if 0 <= row < len(lines) else b""
 
-        return line_bytes
+        return columns(line_bytes, self.encoding)
 
     # ---- settings -----------------------------------------------------------------------
 
