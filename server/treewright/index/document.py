@@ -136,8 +136,8 @@ class Document:
             inserted.append(start_byte + i + 1)
             i = text.find(b"\n", i + 1)
         self.lines[start[0] + 1 : old_end[0] + 1] = inserted
-        for row in range(new_end[0] + 1, len(self.lines)):
-            self.lines[row] += delta
+        if delta:
+            self.lines[new_end[0] + 1 :] = [b + delta for b in self.lines[new_end[0] + 1 :]]
         if self._parser is None or self.tree is None:
             self._ref_rows = [()] * len(self.lines)
             return
@@ -227,6 +227,20 @@ class _Shift:
     def definition(self, d: Definition) -> Definition:
         if d.end_byte <= self.start_byte:
             return d
+        if d.start[0] > self.old_end[0]:
+            # Wholly on lines below the edit (most of a large file's definitions, at every
+            # keystroke): rows move, columns stay, and one line's edit moves no row at all.
+            r, delta = self.rows, self.delta
+            if r:
+                start, end = (d.start[0] + r, d.start[1]), (d.end[0] + r, d.end[1])
+                name_start = (d.name_start[0] + r, d.name_start[1])
+                name_end = (d.name_end[0] + r, d.name_end[1])
+            else:
+                start, end, name_start, name_end = d.start, d.end, d.name_start, d.name_end
+            return Definition(
+                d.name, d.kind, start, end, name_start, name_end,
+                d.start_byte + delta, d.end_byte + delta, d.name_byte + delta, d.parent,
+            )
         return Definition(
             d.name,
             d.kind,
