@@ -157,6 +157,40 @@ async def test_ranges_after_emoji_and_cjk(demo, start_server, encoding):
     assert by_name["w"].selection_range.start == lsp.Position(2, width2)
 
 
+async def test_outline_follows_edits_of_every_kind(demo, start_server):
+    """Outlines reuse each unchanged symbol's text: that must never show a stale position.
+    An edit that moves no byte column but changes the UTF-16 one (`é`, 2 bytes and 1 unit,
+    becomes `ab`, 2 bytes and 2 units), a line inserted above, and a rename."""
+    session = await start_server(demo, encodings=["utf-16"])
+    source = 'x = "é"; y = 1\nclass Crab:\n    def claw(self): pass\n'
+    uri = await session.open("crab_edits.py", source)
+    version = 1
+
+    async def edit(start, end, text):
+        nonlocal version
+        version += 1
+        session.client.text_document_did_change(lsp.DidChangeTextDocumentParams(
+            text_document=lsp.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[lsp.TextDocumentContentChangePartial(
+                range=lsp.Range(start=lsp.Position(*start), end=lsp.Position(*end)), text=text)]))
+        symbols = await session.client.text_document_document_symbol_async(
+            lsp.DocumentSymbolParams(text_document=lsp.TextDocumentIdentifier(uri=uri)))
+        flat = {}
+        for s in symbols:
+            flat[s.name] = s.selection_range.start
+            for c in s.children or []:
+                flat[c.name] = c.selection_range.start
+        return flat
+
+    assert await edit((0, 0), (0, 0), "") == {
+        "x": lsp.Position(0, 0), "y": lsp.Position(0, 9), "Crab": lsp.Position(1, 6), "claw": lsp.Position(2, 8)}
+    assert (await edit((0, 5), (0, 6), "ab"))["y"] == lsp.Position(0, 10)
+    moved = await edit((0, 0), (0, 0), "import os\n")
+    assert moved == {"x": lsp.Position(1, 0), "y": lsp.Position(1, 10), "Crab": lsp.Position(2, 6),
+                     "claw": lsp.Position(3, 8)}
+    assert set(await edit((3, 8), (3, 12), "pincer")) == {"x", "y", "Crab", "pincer"}
+
+
 async def test_workspace_symbol_columns_in_files_on_disk(demo, start_server):
     """Columns of definitions in unopened files: bytes where the file is ASCII, code units
     after non-ASCII text, and still right after an ASCII file gains an emoji on disk."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 from lsprotocol import types as lsp
@@ -83,8 +84,8 @@ def symbol_kind(kind: str) -> lsp.SymbolKind:
     return SYMBOL_KINDS.get(kind, lsp.SymbolKind.Variable)
 
 
-class Json(list):
-    """An answer built as the JSON itself, which lsp/protocol.py sends as it is. The symbol
+class JsonText(str):
+    """An answer rendered as JSON text, which lsp/protocol.py sends as it is. The symbol
     answers are: for a 500-definition file, making lsprotocol objects and having cattrs take
     them apart again cost about 18 ms per outline, asked for after every keystroke."""
 
@@ -96,26 +97,57 @@ def _range_json(start: Point, end: Point, columns: Columns | None) -> dict:
     }
 
 
-def document_symbols(definitions: list[Definition], columns: Columns | None) -> Json:
-    """Definitions (sorted by position) as a tree of DocumentSymbols, each nested in the
-    innermost enclosing one."""
-    roots = Json()
-    stack: list[tuple[int, list]] = []  # (end byte, children)
-    for d in definitions:
-        children: list[dict] = []
-        symbol = {
-            "name": d.name,
-            "kind": symbol_kind(d.kind).value,
-            "range": _range_json(d.start, d.end, columns),
-            "selectionRange": _range_json(d.name_start, d.name_end, columns),
-            "detail": d.kind,
-            "children": children,
-        }
-        while stack and stack[-1][0] < d.end_byte:
-            stack.pop()
-        (stack[-1][1] if stack else roots).append(symbol)
-        stack.append((d.end_byte, children))
-    return roots
+_RANGE = '{"start":{"line":%d,"character":%d},"end":{"line":%d,"character":%d}}'
+_SYMBOL_HEAD = '{"name":%s,"detail":%s,"kind":%d,"range":%s,"selectionRange":%s,"children":['
+
+
+class Outline:
+    """Renders one document's definitions as DocumentSymbol JSON, each nested in the
+    innermost enclosing one. A symbol's text is kept for the next outline, keyed by its name,
+    kind and points: after a keystroke nearly every symbol is unchanged, and reusing their
+    texts took a 531-definition outline from 4.9 ms (values, then json.dumps) to 0.5 ms.
+    A symbol on a row with non-ASCII bytes is rendered afresh every time: its columns depend
+    on the text before it on the row, which the key does not see."""
+
+    def __init__(self) -> None:
+        self._texts: dict[tuple, str] = {}
+
+    def render(self, definitions: list[Definition], columns: Columns | None) -> JsonText:
+        previous, kept = self._texts, {}
+        odd = columns.odd_rows if columns is not None else None
+        roots: list[str] = []
+        stack: list[tuple[int, str, list[str]]] = []  # (end byte, head, children's texts)
+
+        def close() -> None:
+            _, head, children = stack.pop()
+            (stack[-1][2] if stack else roots).append(head + ",".join(children) + "]}")
+
+        for d in definitions:
+            key = d[:6]  # name, kind, start, end, name_start, name_end
+            rows = (d.start[0], d.end[0], d.name_start[0], d.name_end[0])
+            reusable = columns is None or (odd is not None and not odd.intersection(rows))
+            head = previous.get(key) if reusable else None
+            if head is None:
+                head = _SYMBOL_HEAD % (
+                    json.dumps(d.name),
+                    json.dumps(d.kind),
+                    symbol_kind(d.kind).value,
+                    _range_text(d.start, d.end, columns),
+                    _range_text(d.name_start, d.name_end, columns),
+                )
+            if reusable:
+                kept[key] = head
+            while stack and stack[-1][0] < d.end_byte:
+                close()
+            stack.append((d.end_byte, head, []))
+        while stack:
+            close()
+        self._texts = kept
+        return JsonText("[" + ",".join(roots) + "]")
+
+
+def _range_text(start: Point, end: Point, columns: Columns | None) -> str:
+    return _RANGE % (start[0], _column(start, columns), end[0], _column(end, columns))
 
 
 def workspace_symbol(uri: str, d: Definition, columns: Columns | None) -> dict:

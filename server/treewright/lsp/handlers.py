@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from pathlib import Path
@@ -129,7 +130,9 @@ def register(server: TreewrightServer) -> None:
     def document_symbol(ls: TreewrightServer, params: lsp.DocumentSymbolParams):
         document = ls.document_for(params.text_document.uri)
         columns = convert.document_columns(document, ls.encoding, every_definition=True)
-        return convert.document_symbols(document.definitions, columns)
+        opened = ls.documents.get(params.text_document.uri)
+        outline = opened.outline if opened is not None else convert.Outline()
+        return outline.render(document.definitions, columns)
 
     @server.feature(lsp.WORKSPACE_SYMBOL)
     def workspace_symbol(ls: TreewrightServer, params: lsp.WorkspaceSymbolParams):
@@ -141,7 +144,7 @@ def register(server: TreewrightServer) -> None:
                 if uri not in columns:
                     columns[uri] = ls.file_columns(uri, folder, rel)
                 results.append(convert.workspace_symbol(uri, d, columns[uri]))
-        return convert.Json(results[:WORKSPACE_SYMBOL_LIMIT])
+        return convert.JsonText(json.dumps(results[:WORKSPACE_SYMBOL_LIMIT]))
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: TreewrightServer, params: lsp.DefinitionParams):

@@ -1,10 +1,13 @@
 """pygls's protocol with four Treewright choices: UTF-8 positions whenever the client
 offers them, no second copy of open documents (Treewright keeps its own, in
 index.document), a note of when the editor last said anything (background work waits
-for a quiet moment), and answers built as JSON sent as they are."""
+for a quiet moment), and answers rendered as JSON text sent as they are."""
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import json
 import time
 
 from lsprotocol import types as lsp
@@ -16,12 +19,20 @@ from treewright.lsp import convert
 class TreewrightProtocol(LanguageServerProtocol):
     last_message = 0.0  # time.monotonic() of the latest message from the client
 
-    def _serialize_message(self, data):
-        # An answer built as JSON already is sent as it is: cattrs would otherwise walk it
-        # value by value (a third of the server's time while someone types, for outlines).
-        if isinstance(data, JsonRPCResponseMessage) and isinstance(data.result, convert.Json):
-            return {"jsonrpc": data.jsonrpc, "id": data.id, "result": data.result}
-        return super()._serialize_message(data)
+    def _send_data(self, data):
+        # An answer rendered as JSON text already goes out as it is: cattrs and json.dumps
+        # would otherwise walk it value by value (most of the server's time per keystroke,
+        # for outlines).
+        rendered = isinstance(data, JsonRPCResponseMessage) and isinstance(data.result, convert.JsonText)
+        if not rendered or self.writer is None:
+            return super()._send_data(data)
+        body = f'{{"jsonrpc":"{data.jsonrpc}","id":{json.dumps(data.id)},"result":{data.result}}}'
+        payload = body.encode("utf-8")
+        if self._include_headers:
+            payload = b"Content-Length: %d\r\n\r\n" % len(payload) + payload
+        written = self.writer.write(payload)
+        if inspect.isawaitable(written):
+            asyncio.ensure_future(written)
 
     def handle_message(self, message):
         self.last_message = time.monotonic()

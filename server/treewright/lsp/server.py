@@ -28,7 +28,7 @@ from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
 from treewright.index.workspace import WorkspaceIndex
-from treewright.lsp.convert import Columns, LineBytes, columns, document_columns
+from treewright.lsp.convert import Columns, LineBytes, Outline, columns, document_columns
 from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
 from treewright.lsp.positions import UTF8, UTF16, from_lsp_column
 from treewright.lsp.proposals import ProposalBook
@@ -60,6 +60,7 @@ class OpenDocument:
     folder: Folder | None
     rel: str | None
     published_errors: list = field(default_factory=list)
+    outline: Outline = field(default_factory=Outline)
 
 
 class TreewrightServer(LanguageServer):
