@@ -13,7 +13,12 @@ from treewright.index.tags import Definition
 # Match quality tiers, best first.
 _EXACT, _EXACT_NOCASE, _PREFIX, _WORD_START, _SUBSTRING, _SUBSEQUENCE = range(6)
 _WORD_BREAK = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|_+")
-_MIN_REBUILD = 1000  # changed names worth a new snapshot (or a tenth of the snapshot)
+# Changed names worth a new snapshot: this many, or a third of the snapshot. While an index
+# grows, every snapshot costs all the names so far (185 ms for django's 28,500, holding the
+# interpreter), and a tenth made django's build take 20 of them; a third takes about 8, and
+# a search checks at most a quarter of the names one by one (about 4 ms).
+_MIN_REBUILD = 1000
+_REBUILD_SHARE = 3
 
 
 class _Names:
@@ -172,7 +177,7 @@ class SymbolTable:
         that building a new one (off the request loop: WorkspaceIndex.prepare_search)
         would make them quicker."""
         size = len(self._snapshot.names) if self._snapshot is not None else 0
-        return self._searched and self._changed() > max(_MIN_REBUILD, size // 10)
+        return self._searched and self._changed() > max(_MIN_REBUILD, size // _REBUILD_SHARE)
 
     def _changed(self) -> int:
         return len(self._added) + len(self._removed)
