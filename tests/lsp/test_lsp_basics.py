@@ -193,9 +193,10 @@ async def test_outline_follows_edits_of_every_kind(demo, start_server):
 
 async def test_workspace_symbol_columns_in_files_on_disk(demo, start_server):
     """Columns of definitions in unopened files: bytes where the file is ASCII, code units
-    after non-ASCII text, and still right after an ASCII file gains an emoji on disk."""
+    after non-ASCII text (and bytes on the file's ASCII lines), and still right after a file
+    gains or loses an emoji on disk."""
     (demo / "plain.py").write_text("x = 1; y_plain_marker = 2\n")
-    (demo / "fancy.py").write_text('x = "🦀蟹"; y_fancy_marker = 2\n')
+    (demo / "fancy.py").write_text('x = "🦀蟹"; y_fancy_marker = 2\nw = 0; z_fancy_ascii = 3\n')
     session = await start_server(demo, encodings=["utf-16"])
     await session.wait_ready()
 
@@ -207,9 +208,12 @@ async def test_workspace_symbol_columns_in_files_on_disk(demo, start_server):
     for _ in range(2):  # the second answer comes from what the first read learnt
         assert await column("y_plain_marker") == len("x = 1; ")
         assert await column("y_fancy_marker") == len('x = "🦀蟹"; '.encode("utf-16-le")) // 2
+        assert await column("z_fancy_ascii") == len("w = 0; ")
     (demo / "plain.py").write_text('x = "🦀"; y_plain_marker = 2\n')
+    (demo / "fancy.py").write_text('x = "ab"; y_fancy_marker = 2\n')
     await session.client.workspace_execute_command_async(lsp.ExecuteCommandParams(command="treewright.reindex"))
     assert await column("y_plain_marker") == len('x = "🦀"; '.encode("utf-16-le")) // 2
+    assert await column("y_fancy_marker") == len('x = "ab"; ')
 
 
 async def test_bad_requests_get_errors_and_the_server_lives_on(demo, start_server):

@@ -11,6 +11,7 @@ import asyncio
 import functools
 import gc
 import logging
+import os
 import sys
 import time
 import uuid
@@ -28,7 +29,7 @@ from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
 from treewright.index.workspace import WorkspaceIndex
-from treewright.lsp.convert import Columns, LineBytes, Outline, columns, document_columns
+from treewright.lsp.convert import Columns, LineBytes, Outline, document_columns
 from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
 from treewright.lsp.positions import UTF8, UTF16, from_lsp_column
 from treewright.lsp.proposals import ProposalBook
@@ -77,7 +78,8 @@ class TreewrightServer(LanguageServer):
         self.ui: str | None = None
         self.pending_warnings: list[str] = []
         self._warned: set[str] = set()
-        self._ascii_files: dict[str, tuple[int, int]] = {}  # uri → (size, mtime_ns) when read
+        # uri → ((size, mtime_ns), rows holding non-ASCII bytes) of files read from disk
+        self._odd_rows: dict[str, tuple[tuple[int, int], frozenset[int]]] = {}
         self._warm_up: asyncio.Future | None = None
         self.turns = TurnRunner(self)
         self.proposals = ProposalBook(self)
@@ -122,7 +124,7 @@ class TreewrightServer(LanguageServer):
         return None, None
 
     def uri_of(self, folder: Folder, rel: str) -> str:
-        return _file_uri(str(folder.root / rel))
+        return _file_uri(str(folder.root), rel)
 
     # ---- documents ----------------------------------------------------------------------
 
@@ -158,32 +160,38 @@ class TreewrightServer(LanguageServer):
 
     def file_columns(self, uri: str, folder: Folder | None, rel: str | None) -> Columns | None:
         """Column conversion for a document's indexed definitions: from the open buffer, else
-        the disk. None when no conversion is needed: UTF-8 positions, an ASCII buffer, or a
-        file on disk read before and found all ASCII (most code), unchanged since by the
-        index's account.
+        the disk. None when no conversion is needed: UTF-8 positions, or ASCII text (most
+        code). A file's rows with non-ASCII bytes are remembered while the index's stamp of
+        it stays the same, so the file is read again only for a point on one of those rows:
+        workspace/symbol names about 50 files per keystroke in the search box.
         `folder` and `rel` locate the file (None for a document outside every folder)."""
         opened = self.documents.get(uri)
         if opened is not None:
             return document_columns(opened.document, self.encoding)
-        if self.encoding == UTF8:
+        if self.encoding == UTF8 or folder is None or not rel:
             return None
-        known = folder.index.files.get(rel) if folder is not None and rel else None
+        path = folder.root / rel
+        known = folder.index.files.get(rel)
         stamp = (known.size, known.mtime_ns) if known else None
-        if stamp is not None and self._ascii_files.get(uri) == stamp:
+        lines: list[bytes] | None = None
+        seen = self._odd_rows.get(uri)
+        if stamp is not None and seen is not None and seen[0] == stamp:
+            odd = seen[1]
+        else:
+            lines = _read_lines(path)
+            odd = frozenset(row for row, line in enumerate(lines) if not line.isascii())
+            if stamp is not None:
+                self._odd_rows[uri] = (stamp, odd)
+        if not odd:
             return None
-        try:
-            data = (folder.root / rel).read_bytes() if folder is not None and rel else b""
-        except OSError:
-            data = b""
-        if stamp is not None and data.isascii():
-            self._ascii_files[uri] = stamp
-            return None
-        lines = data.split(b"\n")
 
         def line_bytes(row: int) -> bytes:
+            nonlocal lines
+            if lines is None:
+                lines = _read_lines(path)
             return lines[row].rstrip(b"\r") if 0 <= row < len(lines) else b""
 
-        return columns(line_bytes, self.encoding)
+        return Columns(line_bytes, self.encoding, odd)
 
     # ---- settings -----------------------------------------------------------------------
 
@@ -312,10 +320,18 @@ class TreewrightServer(LanguageServer):
         self.protocol.notify("treewright/indexStatus", params)
 
 
+def _read_lines(path: Path) -> list[bytes]:
+    try:
+        return path.read_bytes().split(b"\n")
+    except OSError:
+        return []
+
+
 @functools.lru_cache(maxsize=8192)
-def _file_uri(path: str) -> str:
-    # Memoised: workspace/symbol names up to 100 files per keystroke in the search box.
-    return from_fs_path(path) or ""
+def _file_uri(root: str, rel: str) -> str:
+    # Memoised, and keyed by the parts (joining Paths costs more than the lookup):
+    # workspace/symbol names up to 100 files per keystroke in the search box.
+    return from_fs_path(os.path.join(root, rel)) or ""
 
 
 def create_server() -> TreewrightServer:
