@@ -46,6 +46,7 @@ def test_restart_reparses_only_changed_files(demo):
     os.utime(touched, ns=(touched.stat().st_atime_ns, touched.stat().st_mtime_ns + 10**9))
     index, stats = _build(demo)
     assert stats.parsed == 1  # the touched-but-identical file is recognised by its hash
+    assert index.files["inventory/models.py"].mtime_ns == touched.stat().st_mtime_ns  # not hashed again
     assert [rel for rel, _ in index.definitions_named("stack")] == ["inventory/pricing.py"]
     assert index.definitions_named("order_total") == []
     index.close()

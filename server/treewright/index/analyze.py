@@ -1,18 +1,18 @@
-"""Turn one file on disk into a storable index record (runs in worker processes)."""
+"""Turn one file on disk into a storable index record (runs in worker processes).
+
+Parse workers import this module: what it imports, every worker pays for in memory.
+"""
 
 from __future__ import annotations
 
-import hashlib
-import logging
 import marshal
+from _blake2 import blake2b  # hashlib's own; hashlib would load OpenSSL: 3.6 MB per worker
 from collections import Counter
 from pathlib import Path
 
-from treewright.index.cache import StoredFile
 from treewright.index.languages import language_for_path, new_parser
+from treewright.index.records import StoredFile
 from treewright.index.tags import Definition, FileTags, Reference, SyntaxError_, extract
-
-log = logging.getLogger(__name__)
 
 # Statuses of a file in the index; only PARSED files have tags.
 PARSED = "parsed"
@@ -25,7 +25,7 @@ _parsers: dict = {}
 
 
 def content_hash(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=16).hexdigest()
+    return blake2b(data, digest_size=16).hexdigest()
 
 
 def is_binary(data: bytes) -> bool:
@@ -82,7 +82,9 @@ def analyze_file(root: str, rel: str, size: int, mtime_ns: int, max_bytes: int) 
     try:
         definitions, ref_counts, refs, errors = encode(parse_tags(language, data))
     except Exception as e:  # a broken grammar or query must cost one file, not the index
-        log.warning("cannot parse %s as %s: %s", rel, language, e)
+        import logging  # only now: workers otherwise never need it
+
+        logging.getLogger(__name__).warning("cannot parse %s as %s: %s", rel, language, e)
         return StoredFile(rel, digest, size, mtime_ns, language, UNREADABLE, None, None, None, None)
     return StoredFile(
         rel, digest, size, mtime_ns, language, PARSED, definitions, ref_counts, refs, errors

@@ -13,8 +13,9 @@ import contextlib
 import logging
 import sqlite3
 import threading
-from dataclasses import dataclass
 from pathlib import Path
+
+from treewright.index.records import StoredFile
 
 log = logging.getLogger(__name__)
 
@@ -36,24 +37,6 @@ CREATE TABLE IF NOT EXISTS files (
     errors BLOB
 );
 """
-
-
-@dataclass(slots=True)
-class CachedFile:
-    path: str
-    hash: str
-    size: int
-    mtime_ns: int
-    language: str | None
-    status: str
-    definitions: bytes | None
-    ref_counts: bytes | None
-
-
-@dataclass(slots=True)
-class StoredFile(CachedFile):
-    refs: bytes | None
-    errors: bytes | None
 
 
 class IndexCache:
@@ -121,11 +104,12 @@ class IndexCache:
         for suffix in ("", "-wal", "-shm"):
             Path(str(self.path) + suffix).unlink(missing_ok=True)
 
-    def load(self) -> dict[str, CachedFile]:
+    def load(self) -> dict[str, StoredFile]:
+        """Every row, without its references and errors (`refs` reads those when needed)."""
         with self._lock:
             return self._load()
 
-    def _load(self) -> dict[str, CachedFile]:
+    def _load(self) -> dict[str, StoredFile]:
         try:
             rows = self.db.execute(
                 "SELECT path, hash, size, mtime_ns, language, status, definitions, ref_counts"
@@ -134,7 +118,7 @@ class IndexCache:
         except sqlite3.DatabaseError as e:
             log.warning("index cache unreadable while loading (%s): starting empty", e)
             return {}
-        return {row[0]: CachedFile(*row) for row in rows}
+        return {row[0]: StoredFile(*row, None, None) for row in rows}
 
     def put_many(self, files: list[StoredFile]) -> None:
         if not files:
@@ -146,14 +130,7 @@ class IndexCache:
 
     def _put_many(self, files: list[StoredFile]) -> None:
         with self._transaction():
-            self.db.executemany(
-                "INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (f.path, f.hash, f.size, f.mtime_ns, f.language, f.status,
-                     f.definitions, f.ref_counts, f.refs, f.errors)
-                    for f in files
-                ],
-            )
+            self.db.executemany("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?,?,?,?)", files)
 
     def touch(self, path: str, size: int, mtime_ns: int) -> None:
         """Record a new mtime for a file whose content hash is unchanged."""

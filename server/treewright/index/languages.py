@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import functools
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 import tree_sitter_language_pack as language_pack
 from tree_sitter import Language, Parser, Query
@@ -26,8 +26,7 @@ def grammars_dir() -> Path:
     raise FileNotFoundError("grammars/languages.toml not found next to the treewright package")
 
 
-@dataclass(frozen=True)
-class LanguageSpec:
+class LanguageSpec(NamedTuple):  # not a dataclass: parse workers would import dataclasses
     name: str
     grammar: str
     extensions: tuple[str, ...]

@@ -10,7 +10,6 @@ the build and cost about 19 MB of the cold index's peak memory.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import marshal
 import os
 import selectors
@@ -21,13 +20,11 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-from treewright.index.cache import StoredFile
+from treewright.index.records import StoredFile
 
 Batch = list[tuple[str, int, int]]  # (relative path, size, mtime_ns)
 
 _LENGTH = struct.Struct("<I")
-# Records cross the pipe as plain tuples of these fields: marshal takes no classes.
-_FIELDS = tuple(f.name for f in dataclasses.fields(StoredFile))
 
 
 def _write_frame(stream: BinaryIO, value) -> None:
@@ -127,7 +124,7 @@ class ParseWorkers:
                         _send(proc, (root, waiting.pop(), max_bytes))
                     else:
                         selector.unregister(proc.stdout)
-                    yield [StoredFile(*r) for r in records]
+                    yield [StoredFile._make(r) for r in records]
 
 
 def serve() -> None:
@@ -138,5 +135,6 @@ def serve() -> None:
     while (request := _read_frame(stdin)) is not None:
         root, batch, max_bytes = request
         records = analyze_batch(root, batch, max_bytes)
-        _write_frame(stdout, [tuple(getattr(r, f) for f in _FIELDS) for r in records])
+        # Records cross the pipe as plain tuples: marshal takes no classes.
+        _write_frame(stdout, [tuple(r) for r in records])
 

@@ -20,10 +20,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from treewright.index import analyze
-from treewright.index.cache import CachedFile, IndexCache, StoredFile
+from treewright.index.cache import IndexCache
 from treewright.index.document import Document
 from treewright.index.languages import grammars_dir
 from treewright.index.parse_workers import ParseWorkers
+from treewright.index.records import StoredFile
 from treewright.index.symbols import NameIndex, SymbolTable
 from treewright.index.tags import Definition, Reference
 from treewright.index.walk import WalkedFile, walk
@@ -150,7 +151,7 @@ class WorkspaceIndex:
                 for rel in gone:
                     self._forget(rel)
                 for c in reused:
-                    self._remember_cached(c)
+                    self._remember(c)
             self.cache.delete_many(gone + [rel for rel in cached if rel not in present])
             total = len(walked)
             done = total - len(to_parse)
@@ -162,7 +163,7 @@ class WorkspaceIndex:
             for stored in self._parse(to_parse, workers, stop):
                 with self._lock:
                     for s in stored:
-                        self._remember_stored(s)
+                        self._remember(s)
                     snapshot_wanted = self.symbols.wants_snapshot()
                 self.cache.put_many(stored)
                 if snapshot_wanted:  # someone searches while the index grows
@@ -179,24 +180,25 @@ class WorkspaceIndex:
             )
 
     def _plan(
-        self, walked: list[WalkedFile], cached: dict[str, CachedFile]
-    ) -> tuple[list[WalkedFile], list[CachedFile]]:
+        self, walked: list[WalkedFile], cached: dict[str, StoredFile]
+    ) -> tuple[list[WalkedFile], list[StoredFile]]:
         """Split walked files into those to parse and cache rows to reuse as they are."""
         to_parse: list[WalkedFile] = []
-        reused: list[CachedFile] = []
+        reused: list[StoredFile] = []
         for w in walked:
             known = self.files.get(w.rel) or cached.get(w.rel)
             if known is None:
                 to_parse.append(w)
             elif known.size == w.size and known.mtime_ns == w.mtime_ns:
-                if isinstance(known, CachedFile):
+                if isinstance(known, StoredFile):
                     reused.append(known)
             elif self._same_content(w, known.hash):
                 # Touched but unchanged (a checkout, a save without edits): no re-parse.
                 self.cache.touch(w.rel, w.size, w.mtime_ns)
-                known.size, known.mtime_ns = w.size, w.mtime_ns
-                if isinstance(known, CachedFile):
-                    reused.append(known)
+                if isinstance(known, StoredFile):
+                    reused.append(known._replace(size=w.size, mtime_ns=w.mtime_ns))
+                else:
+                    known.size, known.mtime_ns = w.size, w.mtime_ns
             else:
                 to_parse.append(w)
         return to_parse, reused
@@ -246,7 +248,7 @@ class WorkspaceIndex:
             str(self.root), rel, stat.st_size, stat.st_mtime_ns, self.max_file_bytes
         )
         with self._lock:
-            self._remember_stored(stored)
+            self._remember(stored)
         self.cache.put_many([stored])
 
     def remove_file(self, rel: str) -> None:
@@ -254,7 +256,7 @@ class WorkspaceIndex:
             self._forget(rel)
         self.cache.delete_many([rel])
 
-    def _remember_cached(self, c: CachedFile) -> None:
+    def _remember(self, c: StoredFile) -> None:
         self._set(
             IndexedFile(
                 c.path, c.language, c.status, c.hash, c.size, c.mtime_ns,
@@ -262,9 +264,6 @@ class WorkspaceIndex:
                 analyze.decode_ref_counts(c.ref_counts),
             )
         )
-
-    def _remember_stored(self, s: StoredFile) -> None:
-        self._remember_cached(s)
 
     def _set(self, entry: IndexedFile) -> None:
         old = self.files.get(entry.rel)
