@@ -5,24 +5,28 @@ query only over the lines the edit and tree-sitter's changed ranges cover. Defin
 outside those lines are shifted, and references are kept per line so that an edit splices
 the lines it touched instead of moving every reference after it: a keystroke in a large
 file costs about what one in a small file does.
+
+References are found only once something asks for them (the repo map, find references):
+an outline needs definitions alone, and opening a 370 KB file took 190 ms with them, most
+of it the references' share of the query. The repo map asks from its own thread, so the
+lazy step and every change hold the document's lock.
 """
 
 from __future__ import annotations
 
 import bisect
+import threading
 from collections import Counter
 
 from tree_sitter import Point as TSPoint
 from tree_sitter import Tree
 
-from treewright.index.languages import new_parser
+from treewright.index.languages import DEFINITIONS, REFERENCES, new_parser
 from treewright.index.tags import (
     Definition,
-    FileTags,
     Point,
     Reference,
     SyntaxError_,
-    extract,
     query_tags,
     syntax_errors,
     with_parents,
@@ -52,26 +56,42 @@ class Document:
     def __init__(self, language: str | None, source: bytes):
         self.language = language
         self._parser = new_parser(language) if language else None
+        self._lock = threading.Lock()
         self.source = b""
         self.lines: list[int] = [0]
         self.tree: Tree | None = None
         self.definitions: list[Definition] = []
         self.errors: list[SyntaxError_] = []
-        self.ref_counts: Counter[str] = Counter()
-        self._ref_rows: list[RowRefs] = [()]
+        # Both None until first asked for; then kept current by every edit.
+        self._ref_counts: Counter[str] | None = None
+        self._ref_rows: list[RowRefs] | None = None
         self.replace(source)
 
-    @property
-    def tags(self) -> FileTags:
-        return FileTags(self.language or "", self.definitions, self.references(), self.errors)
+    def reference_counts(self) -> dict[str, int]:
+        """How often the document references each name."""
+        with self._lock:
+            counts = self._references_found()[0]
+            return {name: n for name, n in counts.items() if n > 0}
 
     def references(self) -> list[Reference]:
-        lines = self.lines
-        return [
-            Reference(name, row, col, lines[row] + col)
-            for row, refs in enumerate(self._ref_rows)
-            for name, col in refs
-        ]
+        with self._lock:
+            rows = self._references_found()[1]
+            lines = self.lines
+            return [
+                Reference(name, row, col, lines[row] + col)
+                for row, refs in enumerate(rows)
+                for name, col in refs
+            ]
+
+    def _references_found(self) -> tuple[Counter[str], list[RowRefs]]:
+        """The references, found now if nobody asked before (the caller holds the lock)."""
+        if self._ref_counts is None or self._ref_rows is None:
+            found: list[Reference] = []
+            if self.tree is not None:
+                found = query_tags(self.language, self.tree.root_node, only=REFERENCES)[1]
+            self._ref_counts = Counter(r.name for r in found)
+            self._ref_rows = _by_row(found, 0, len(self.lines))
+        return self._ref_counts, self._ref_rows
 
     # ---- positions ----------------------------------------------------------------------
 
@@ -105,19 +125,23 @@ class Document:
 
     def replace(self, source: bytes) -> None:
         """Full replacement (didOpen, full-text didChange)."""
-        self.source = source
-        self.lines = line_starts(source)
-        self._ref_rows = [()] * len(self.lines)
-        if self._parser is None:
-            return
-        self.tree = self._parser.parse(source)
-        tags = extract(self.language, self.tree)
-        self.definitions, self.errors = tags.definitions, tags.errors
-        self.ref_counts = Counter(r.name for r in tags.references)
-        self._ref_rows = _by_row(tags.references, 0, len(self.lines))
+        with self._lock:
+            self.source = source
+            self.lines = line_starts(source)
+            self._ref_counts = self._ref_rows = None
+            if self._parser is None:
+                return
+            self.tree = self._parser.parse(source)
+            definitions = query_tags(self.language, self.tree.root_node, only=DEFINITIONS)[0]
+            self.definitions = with_parents(definitions)
+            self.errors = syntax_errors(self.tree.root_node)
 
     def edit(self, start: Point, end: Point, text: bytes) -> None:
         """Replace the bytes between two points with `text` (an incremental didChange)."""
+        with self._lock:
+            self._edit(start, end, text)
+
+    def _edit(self, start: Point, end: Point, text: bytes) -> None:
         start_byte = self.offset(start)
         old_end_byte = max(self.offset(end), start_byte)
         start, old_end = self.point(start_byte), self.point(old_end_byte)
@@ -139,7 +163,7 @@ class Document:
         if delta:
             self.lines[new_end[0] + 1 :] = [b + delta for b in self.lines[new_end[0] + 1 :]]
         if self._parser is None or self.tree is None:
-            self._ref_rows = [()] * len(self.lines)
+            self._ref_counts = self._ref_rows = None  # none to find: found again on demand
             return
 
         old_tree = self.tree
@@ -169,9 +193,10 @@ class Document:
         hi = self._line_end(last_row)
         old_last_row = last_row - shift.rows
         old_lo, old_hi = lo, hi - shift.delta  # the same lines in the old text
-        fresh_defs, fresh_refs = query_tags(self.language, tree.root_node, (lo, hi))
+        refs_known = self._ref_counts is not None and self._ref_rows is not None
+        only = None if refs_known else DEFINITIONS
+        fresh_defs, fresh_refs = query_tags(self.language, tree.root_node, (lo, hi), only=only)
         fresh_defs = [d for d in fresh_defs if d.start_byte <= hi and d.end_byte >= lo]
-        fresh_refs = [r for r in fresh_refs if first_row <= r.row <= last_row]
 
         kept = [
             shift.definition(d)
@@ -183,9 +208,12 @@ class Document:
         self.definitions = with_parents(definitions)
         self.errors = syntax_errors(tree.root_node)
 
+        if not refs_known:
+            return
+        fresh_refs = [r for r in fresh_refs if first_row <= r.row <= last_row]
         for refs in self._ref_rows[first_row : old_last_row + 1]:
-            self.ref_counts.subtract(name for name, _ in refs)
-        self.ref_counts.update(r.name for r in fresh_refs)
+            self._ref_counts.subtract(name for name, _ in refs)
+        self._ref_counts.update(r.name for r in fresh_refs)
         self._ref_rows[first_row : old_last_row + 1] = _by_row(
             fresh_refs, first_row, last_row - first_row + 1
         )

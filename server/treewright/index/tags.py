@@ -61,13 +61,14 @@ def _text(node: Node) -> str:
 
 
 def query_tags(
-    language: str, root: Node, byte_range: tuple[int, int] | None = None
+    language: str, root: Node, byte_range: tuple[int, int] | None = None, only: str | None = None
 ) -> tuple[list[Definition], list[Reference]]:
-    """Run the language's tags query over `root` (optionally only within a byte range).
+    """Run the language's tags query over `root` (optionally only within a byte range, and
+    only for DEFINITIONS or REFERENCES: the other list comes back empty).
 
     Definitions come back sorted by position with no parents yet; see `with_parents`.
     """
-    cursor = QueryCursor(tags_query(language))
+    cursor = QueryCursor(tags_query(language, only))
     if byte_range is not None:
         cursor.set_byte_range(*byte_range)
     # Matches arrive in the order tree-sitter completes them, not in pattern order, so

@@ -338,12 +338,11 @@ class WorkspaceIndex:
         """Per file: how often it references each name (open documents as typed)."""
         with self._lock:
             counts = {rel: f.ref_counts for rel, f in self.files.items() if f.ref_counts}
-            for rel, document in self._documents.items():
-                # Copied first, in one step under the GIL: the loop edits documents
-                # without this lock, and iterating the live Counter could see it change.
-                typed = dict(document.ref_counts)
-                counts[rel] = {n: c for n, c in typed.items() if c > 0}
-            return counts
+            documents = list(self._documents.items())
+        # Outside the index lock: a document may find its references now, for tens of ms.
+        for rel, document in documents:
+            counts[rel] = document.reference_counts()
+        return counts
 
     def all_definitions(self) -> dict[str, list[Definition]]:
         with self._lock:
