@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -72,6 +73,18 @@ def test_incremental_typescript_equals_full_parse(edits):
         start = int(where * len(doc.source))
         end = min(start + length, len(doc.source))
         doc.edit(doc.point(start), doc.point(end), text)
+    _assert_same_as_full(doc)
+
+
+def test_references_found_on_another_thread_while_edits_go_on():
+    """The repo map asks from its own thread while keystrokes keep coming: what it finds
+    on the tree as it was must not be kept as the references of the text as it is."""
+    doc = Document("python", MODELS * 30)
+    asked = threading.Thread(target=doc.reference_counts)
+    asked.start()
+    for _ in range(40):
+        doc.edit((0, 0), (0, 0), b"helper(a.b)\n")
+    asked.join()
     _assert_same_as_full(doc)
 
 

@@ -8,8 +8,8 @@ file costs about what one in a small file does.
 
 References are found only once something asks for them (the repo map, find references):
 an outline needs definitions alone, and opening a 370 KB file took 190 ms with them, most
-of it the references' share of the query. The repo map asks from its own thread, so the
-lazy step and every change hold the document's lock.
+of it the references' share of the query. The repo map asks from its own thread, so
+changes hold the document's lock, and the lazy step reads a copy of the tree.
 """
 
 from __future__ import annotations
@@ -57,6 +57,7 @@ class Document:
         self.language = language
         self._parser = new_parser(language) if language else None
         self._lock = threading.Lock()
+        self._version = 0  # counts changes: references found meanwhile are not kept
         self.source = b""
         self.lines: list[int] = [0]
         self.tree: Tree | None = None
@@ -69,29 +70,33 @@ class Document:
 
     def reference_counts(self) -> dict[str, int]:
         """How often the document references each name."""
-        with self._lock:
-            counts = self._references_found()[0]
-            return {name: n for name, n in counts.items() if n > 0}
+        counts = self._references()[0]
+        return {name: n for name, n in counts.items() if n > 0}
 
     def references(self) -> list[Reference]:
-        with self._lock:
-            rows = self._references_found()[1]
-            lines = self.lines
-            return [
-                Reference(name, row, col, lines[row] + col)
-                for row, refs in enumerate(rows)
-                for name, col in refs
-            ]
+        _, rows, lines = self._references()
+        return [
+            Reference(name, row, col, lines[row] + col)
+            for row, refs in enumerate(rows)
+            for name, col in refs
+        ]
 
-    def _references_found(self) -> tuple[Counter[str], list[RowRefs]]:
-        """The references, found now if nobody asked before (the caller holds the lock)."""
-        if self._ref_counts is None or self._ref_rows is None:
-            found: list[Reference] = []
-            if self.tree is not None:
-                found = query_tags(self.language, self.tree.root_node, only=REFERENCES)[1]
-            self._ref_counts = Counter(r.name for r in found)
-            self._ref_rows = _by_row(found, 0, len(self.lines))
-        return self._ref_counts, self._ref_rows
+    def _references(self) -> tuple[Counter[str], list[RowRefs], list[int]]:
+        """The references (counts, and per row) with the line starts they go with, as copies.
+        Found on first need on a copy of the tree, outside the lock: that takes up to 100 ms
+        on a large file, and keystrokes meanwhile must not wait. What was found is kept only
+        if no change came in between; otherwise the next caller looks again."""
+        with self._lock:
+            if self._ref_counts is not None and self._ref_rows is not None:
+                return Counter(self._ref_counts), list(self._ref_rows), list(self.lines)
+            version, lines = self._version, list(self.lines)
+            tree = self.tree.copy() if self.tree is not None else None
+        found = query_tags(self.language, tree.root_node, only=REFERENCES)[1] if tree else []
+        counts, rows = Counter(r.name for r in found), _by_row(found, 0, len(lines))
+        with self._lock:
+            if self._version == version and self._ref_counts is None:
+                self._ref_counts, self._ref_rows = Counter(counts), list(rows)
+        return counts, rows, lines
 
     # ---- positions ----------------------------------------------------------------------
 
@@ -126,6 +131,7 @@ class Document:
     def replace(self, source: bytes) -> None:
         """Full replacement (didOpen, full-text didChange)."""
         with self._lock:
+            self._version += 1
             self.source = source
             self.lines = line_starts(source)
             self._ref_counts = self._ref_rows = None
@@ -139,6 +145,7 @@ class Document:
     def edit(self, start: Point, end: Point, text: bytes) -> None:
         """Replace the bytes between two points with `text` (an incremental didChange)."""
         with self._lock:
+            self._version += 1
             self._edit(start, end, text)
 
     def _edit(self, start: Point, end: Point, text: bytes) -> None:
