@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treewright.index.document import Document
+from treewright.index.document import _ROWS_PER_QUERY, Document
 from treewright.index.languages import new_parser
 from treewright.index.tags import extract
 
@@ -73,6 +73,12 @@ def test_incremental_typescript_equals_full_parse(edits):
         start = int(where * len(doc.source))
         end = min(start + length, len(doc.source))
         doc.edit(doc.point(start), doc.point(end), text)
+    _assert_same_as_full(doc)
+
+
+def test_references_of_a_long_document_are_found_a_slice_of_lines_at_a_time():
+    doc = Document("python", MODELS * 30)  # several slices, with definitions across their edges
+    assert len(doc.lines) > 3 * _ROWS_PER_QUERY
     _assert_same_as_full(doc)
 
 
