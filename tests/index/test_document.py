@@ -5,10 +5,12 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from treewright.index.document import _ROWS_PER_QUERY, Document
+from treewright.index import tags
+from treewright.index.document import Document
 from treewright.index.languages import new_parser
 from treewright.index.tags import extract
 
@@ -76,10 +78,16 @@ def test_incremental_typescript_equals_full_parse(edits):
     _assert_same_as_full(doc)
 
 
-def test_references_of_a_long_document_are_found_a_slice_of_lines_at_a_time():
-    doc = Document("python", MODELS * 30)  # several slices, with definitions across their edges
-    assert len(doc.lines) > 3 * _ROWS_PER_QUERY
-    _assert_same_as_full(doc)
+@pytest.mark.parametrize("language, source", [("python", MODELS * 30), ("typescript", TS * 30)])
+def test_the_query_window_does_not_change_the_tags(monkeypatch, language, source):
+    """Queries run a window of bytes at a time: definitions and references that span
+    windows must come out once, exactly as from one query over the whole file."""
+    root = new_parser(language).parse(source).root_node
+    monkeypatch.setattr(tags, "_WINDOW", 1 << 30)
+    whole = tags.query_tags(language, root)
+    monkeypatch.setattr(tags, "_WINDOW", 1024)
+    assert tags.query_tags(language, root) == whole
+    assert whole[0] and whole[1]
 
 
 def test_references_found_on_another_thread_while_edits_go_on():

@@ -33,7 +33,6 @@ from treewright.index.tags import (
 )
 
 RowRefs = tuple[tuple[str, int], ...]  # the (name, byte column) of each reference on a line
-_ROWS_PER_QUERY = 500  # lines per query when finding a document's references
 
 
 def line_starts(source: bytes) -> list[int]:
@@ -90,17 +89,9 @@ class Document:
         with self._lock:
             if self._ref_counts is not None and self._ref_rows is not None:
                 return Counter(self._ref_counts), list(self._ref_rows), list(self.lines)
-            version, lines, size = self._version, list(self.lines), len(self.source)
+            version, lines = self._version, list(self.lines)
             tree = self.tree.copy() if self.tree is not None else None
-        found: list[Reference] = []
-        # A query runs in C holding the interpreter: over a 370 KB file, 50-100 ms in which
-        # the request loop could not answer. Queried a slice of lines at a time, as edits
-        # re-query the lines they touch, the loop gets its turn between slices.
-        for first in range(0, len(lines) if tree else 0, _ROWS_PER_QUERY):
-            last = min(first + _ROWS_PER_QUERY, len(lines)) - 1
-            hi = lines[last + 1] - 1 if last + 1 < len(lines) else size
-            refs = query_tags(self.language, tree.root_node, (lines[first], hi), only=REFERENCES)[1]
-            found += [r for r in refs if first <= r.row <= last]
+        found = query_tags(self.language, tree.root_node, only=REFERENCES)[1] if tree else []
         counts, rows = Counter(r.name for r in found), _by_row(found, 0, len(lines))
         with self._lock:
             if self._version == version and self._ref_counts is None:
