@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from pathlib import Path
@@ -144,7 +143,7 @@ def register(server: TreewrightServer) -> None:
                 if uri not in columns:
                     columns[uri] = ls.file_columns(uri, folder, rel)
                 results.append(convert.workspace_symbol(uri, d, columns[uri]))
-        return convert.JsonText(json.dumps(results[:WORKSPACE_SYMBOL_LIMIT]))
+        return convert.JsonText("[" + ",".join(results[:WORKSPACE_SYMBOL_LIMIT]) + "]")
 
     @server.feature(lsp.TEXT_DOCUMENT_DEFINITION)
     def definition(ls: TreewrightServer, params: lsp.DefinitionParams):

@@ -29,7 +29,7 @@ from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
 from treewright.index.workspace import WorkspaceIndex
-from treewright.lsp.convert import Columns, LineBytes, Outline, document_columns
+from treewright.lsp.convert import Columns, LineBytes, Outline, document_columns, non_ascii_rows
 from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
 from treewright.lsp.positions import UTF8, UTF16, from_lsp_column
 from treewright.lsp.proposals import ProposalBook
@@ -179,7 +179,7 @@ class TreewrightServer(LanguageServer):
             odd = seen[1]
         else:
             lines = _read_lines(path)
-            odd = frozenset(row for row, line in enumerate(lines) if not line.isascii())
+            odd = non_ascii_rows(lines)
             if stamp is not None:
                 self._odd_rows[uri] = (stamp, odd)
         if not odd:
