@@ -1,7 +1,8 @@
-"""pygls's protocol with four Treewright choices: UTF-8 positions whenever the client
+"""pygls's protocol with five Treewright choices: UTF-8 positions whenever the client
 offers them, no second copy of open documents (Treewright keeps its own, in
 index.document), a note of when the editor last said anything (background work waits
-for a quiet moment), and answers rendered as JSON text sent as they are."""
+for a quiet moment), answers rendered as JSON text sent as they are, and silence after
+`exit`."""
 
 from __future__ import annotations
 
@@ -18,8 +19,14 @@ from treewright.lsp import convert
 
 class TreewrightProtocol(LanguageServerProtocol):
     last_message = 0.0  # time.monotonic() of the latest message from the client
+    exited = False
 
     def _send_data(self, data):
+        if self.exited:
+            # pygls has closed the output. Background work finishing meanwhile (an index
+            # build's last progress report) would fail to write, and pygls reports each
+            # failure with a message that fails too: a storm of tracebacks on stderr.
+            return
         # An answer rendered as JSON text already goes out as it is: cattrs and json.dumps
         # would otherwise walk it value by value (most of the server's time per keystroke,
         # for outlines).
@@ -36,6 +43,8 @@ class TreewrightProtocol(LanguageServerProtocol):
 
     def handle_message(self, message):
         self.last_message = time.monotonic()
+        if getattr(message, "method", None) == lsp.EXIT:
+            self.exited = True
         return super().handle_message(message)
 
     @lsp_method(lsp.INITIALIZE)
