@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from treewright.agent.pricing import Usage
+from treewright.foreground import imports_step_aside
 
 if TYPE_CHECKING:
     import anthropic
@@ -31,9 +32,11 @@ _MAX_RETRY_AFTER = 60.0
 
 def preload_turn_libraries() -> None:
     """Import what a turn needs and the server does not load at start: the SDK and the
-    tool-input checker, ahead of the first model call and the first tool call."""
-    import anthropic  # noqa: F401
-    import jsonschema  # noqa: F401
+    tool-input checker, ahead of the first model call and the first tool call. Over a
+    second of Python in some 3,000 modules, which step aside for the editor's requests."""
+    with imports_step_aside():
+        import anthropic  # noqa: F401
+        import jsonschema  # noqa: F401
 
     # Their 130k objects live as long as the server: a full collection pass over them took
     # 130 ms, and fell on a keystroke every few seconds of typing.

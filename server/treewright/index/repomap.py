@@ -21,6 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from treewright.foreground import step_aside
 from treewright.index.tags import Definition
 from treewright.index.tokens import count_tokens
 from treewright.index.workspace import WorkspaceIndex
@@ -162,7 +163,9 @@ class RepoMapper:
         name_weight: list[float] = []
         target_start = [0]
         keys: list[tuple[str, str]] = []
-        for name, where in definers.items():
+        for i, (name, where) in enumerate(definers.items()):
+            if i % 1024 == 0:
+                step_aside()
             where = [rel for rel in where if rel in position]  # defined since the snapshot
             if not where or len(where) > _MAX_DEFINERS:
                 continue
@@ -180,6 +183,7 @@ class RepoMapper:
         ref_name: list[int] = []
         ref_count: list[int] = []
         for rel, counts in ref_counts.items():
+            step_aside()
             ref_name.extend([name_id.get(name, -1) for name in counts])
             ref_count.extend(counts.values())
             ref_src.extend([position[rel]] * len(counts))
@@ -198,6 +202,7 @@ class RepoMapper:
         srcs, dsts, key_rows = srcs[keep], dsts[keep], key_rows[keep]
         weight_array = ref_weight[edge_ref][keep]
 
+        step_aside()
         n = len(files)
         out_weight = np.bincount(srcs, weights=weight_array, minlength=n)
         shares = weight_array / out_weight[srcs] if len(srcs) else weight_array

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from treewright.foreground import step_aside
 from treewright.index import analyze
 from treewright.index.cache import IndexCache
 from treewright.index.document import Document
@@ -171,6 +172,7 @@ class WorkspaceIndex:
                 done += len(stored)
                 if progress:
                     progress(done, total)
+                step_aside()
             self.ready = True
             return BuildStats(
                 files=len(self.files),
@@ -341,6 +343,7 @@ class WorkspaceIndex:
             documents = list(self._documents.items())
         # Outside the index lock: a document may find its references now, for tens of ms.
         for rel, document in documents:
+            step_aside()
             counts[rel] = document.reference_counts()
         return counts
 

@@ -1,7 +1,8 @@
 """pygls's protocol with five Treewright choices: UTF-8 positions whenever the client
 offers them, no second copy of open documents (Treewright keeps its own, in
 index.document), a note of when the editor last said anything (background work waits
-for a quiet moment), answers rendered as JSON text sent as they are, and silence after
+for a quiet moment) and of when it is being answered (background threads step aside),
+answers rendered as JSON text sent as they are, and silence after
 `exit`."""
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import time
 from lsprotocol import types as lsp
 from pygls.protocol import JsonRPCResponseMessage, LanguageServerProtocol, lsp_method
 
+from treewright import foreground
 from treewright.lsp import convert
 
 
@@ -45,7 +47,8 @@ class TreewrightProtocol(LanguageServerProtocol):
         self.last_message = time.monotonic()
         if getattr(message, "method", None) == lsp.EXIT:
             self.exited = True
-        return super().handle_message(message)
+        with foreground.answering():
+            return super().handle_message(message)
 
     @lsp_method(lsp.INITIALIZE)
     def lsp_initialize(self, params: lsp.InitializeParams):
