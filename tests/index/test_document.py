@@ -86,8 +86,10 @@ def test_the_query_window_does_not_change_the_tags(monkeypatch, language, source
     monkeypatch.setattr(tags, "_WINDOW", 1 << 30)
     whole = tags.query_tags(language, root)
     monkeypatch.setattr(tags, "_WINDOW", 1024)
-    assert tags.query_tags(language, root) == whole
+    windows: list[int] = []  # background queries step aside between windows
+    assert tags.query_tags(language, root, between_windows=lambda: windows.append(1)) == whole
     assert whole[0] and whole[1]
+    assert len(windows) == -(-len(source) // 1024)
 
 
 def test_references_found_on_another_thread_while_edits_go_on():

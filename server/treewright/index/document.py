@@ -21,6 +21,7 @@ from collections import Counter
 from tree_sitter import Point as TSPoint
 from tree_sitter import Tree
 
+from treewright.foreground import step_aside
 from treewright.index.languages import DEFINITIONS, REFERENCES, new_parser
 from treewright.index.tags import (
     Definition,
@@ -91,7 +92,8 @@ class Document:
                 return Counter(self._ref_counts), list(self._ref_rows), list(self.lines)
             version, lines = self._version, list(self.lines)
             tree = self.tree.copy() if self.tree is not None else None
-        found = query_tags(self.language, tree.root_node, only=REFERENCES)[1] if tree else []
+        found = query_tags(self.language, tree.root_node, only=REFERENCES,
+                           between_windows=step_aside)[1] if tree else []
         counts, rows = Counter(r.name for r in found), _by_row(found, 0, len(lines))
         with self._lock:
             if self._version == version and self._ref_counts is None:

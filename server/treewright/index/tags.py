@@ -9,6 +9,7 @@ Positions are tree-sitter's: rows and UTF-8 byte columns; the LSP layer converts
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import NamedTuple
 
 from tree_sitter import Node, QueryCursor, Tree
@@ -67,10 +68,12 @@ def _text(node: Node) -> str:
 
 
 def query_tags(
-    language: str, root: Node, byte_range: tuple[int, int] | None = None, only: str | None = None
+    language: str, root: Node, byte_range: tuple[int, int] | None = None, only: str | None = None,
+    between_windows: Callable[[], None] | None = None,
 ) -> tuple[list[Definition], list[Reference]]:
     """Run the language's tags query over `root` (optionally only within a byte range, and
-    only for DEFINITIONS or REFERENCES: the other list comes back empty).
+    only for DEFINITIONS or REFERENCES: the other list comes back empty), calling
+    `between_windows` after each window of the file.
 
     Definitions come back sorted by position with no parents yet; see `with_parents`.
     """
@@ -85,6 +88,8 @@ def query_tags(
     for start in range(lo, max(hi, lo + 1), _WINDOW):
         cursor.set_byte_range(start, min(start + _WINDOW, hi))
         _collect(cursor.matches(root), chosen, seen_refs, references)
+        if between_windows is not None:
+            between_windows()
     definitions = [d for _, d in chosen.values()]
     definitions.sort(key=lambda d: (d.start_byte, -d.end_byte))
     references.sort(key=lambda r: r.start_byte)
