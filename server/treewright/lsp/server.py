@@ -14,13 +14,16 @@ import logging
 import math
 import os
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
+from pygls.io_ import StdinAsyncReader, StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
@@ -35,6 +38,7 @@ from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
 from treewright.lsp.positions import UTF8, UTF16, from_lsp_column
 from treewright.lsp.proposals import ProposalBook
 from treewright.lsp.protocol import TreewrightProtocol
+from treewright.lsp.stdio import PipeReader
 from treewright.lsp.turns import TurnRunner
 from treewright.settings import Settings, parse_settings
 
@@ -230,6 +234,24 @@ class TreewrightServer(LanguageServer):
             )
         except RuntimeError:  # not connected yet: shown once initialized
             self.pending_warnings.append(message)
+
+    def start_io(self, stdin: BinaryIO | None = None, stdout: BinaryIO | None = None) -> None:
+        """pygls's start_io, reading the editor's messages on the loop (see stdio.py)."""
+        self._stop_event = threading.Event()
+        stdin = stdin or sys.stdin.buffer
+        reader = PipeReader(stdin, fallback=StdinAsyncReader(stdin, self.thread_pool))
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        try:
+            asyncio.run(run_async(
+                stop_event=self._stop_event, reader=reader, protocol=self.protocol,
+                logger=logging.getLogger("pygls.server"), error_handler=self.report_server_error,
+            ))
+        except BrokenPipeError:
+            log.error("the editor's end of stdout is closed: stopping")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     # ---- indexing -----------------------------------------------------------------------
 
