@@ -25,32 +25,24 @@ class PipeReader:
     def __init__(self, stdin: BinaryIO, fallback: StdinAsyncReader):
         self._stdin = stdin
         self._fallback = fallback
-        self._stream: asyncio.StreamReader | None = None
-        self._use_fallback = False
+        self._source: asyncio.StreamReader | StdinAsyncReader | None = None  # chosen on first read
 
-    async def _reader(self) -> asyncio.StreamReader | None:
-        if self._stream is None and not self._use_fallback:
+    async def _reader(self) -> asyncio.StreamReader | StdinAsyncReader:
+        if self._source is None:
             stream = asyncio.StreamReader(limit=_LONGEST_HEADER_LINE)
             try:
                 await asyncio.get_running_loop().connect_read_pipe(
                     lambda: asyncio.StreamReaderProtocol(stream), self._stdin)
+                self._source = stream
             except (ValueError, OSError, NotImplementedError):
-                self._use_fallback = True
-            else:
-                self._stream = stream
-        return self._stream
+                self._source = self._fallback
+        return self._source
 
     async def readline(self) -> bytes:
-        stream = await self._reader()
-        if stream is None:
-            return await self._fallback.readline()
-        return await stream.readline()
+        return await (await self._reader()).readline()
 
     async def readexactly(self, n: int) -> bytes:
-        stream = await self._reader()
-        if stream is None:
-            return await self._fallback.readexactly(n)
         try:
-            return await stream.readexactly(n)
+            return await (await self._reader()).readexactly(n)
         except asyncio.IncompleteReadError:  # the editor went away mid-message
             return b""
