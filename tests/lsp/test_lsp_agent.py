@@ -222,6 +222,32 @@ async def test_cancel_mid_stream(demo, api, agent_server):
     assert again["text"] == "Back."
 
 
+async def test_a_fast_stream_reaches_the_editor_in_fewer_merged_text_events(demo, api, agent_server):
+    session, editor = await agent_server(VSCODE_UI)
+    answer_text = " ".join(f"w{i}" for i in range(120))
+    # 120 deltas 2 ms apart: about a quarter of a second of streaming.
+    api.add(text(answer_text, chunks=120, event_delay=0.002))
+    answer = await _request(session, "treewright/chat", {"prompt": "Stream fast"})
+    events = [e for e in session.chat_events if e["turnId"] == answer.turnId]
+    assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
+    texts = [e["delta"] for e in events if e["type"] == "text"]
+    assert "".join(texts) == answer_text == answer.text
+    assert 2 <= len(texts) <= 30, len(texts)
+    assert [e["type"] for e in events][-2:] == ["usage", "done"]  # text never trails the end
+
+
+async def test_a_slow_stream_is_not_held_back(demo, api, agent_server):
+    session, editor = await agent_server(VSCODE_UI)
+    api.add(text("one two three four five", chunks=5, event_delay=0.15))
+    call = asyncio.ensure_future(_request(session, "treewright/chat", {"prompt": "Stream slowly"}))
+    await until(lambda: any(e["type"] == "text" for e in session.chat_events))
+    first = [e["delta"] for e in session.chat_events if e["type"] == "text"]
+    assert not call.done() and "".join(first) != "one two three four five"
+    answer = await call
+    texts = [e["delta"] for e in session.chat_events if e["turnId"] == answer.turnId and e["type"] == "text"]
+    assert len(texts) == 5 and "".join(texts) == "one two three four five"
+
+
 async def test_requests_keep_answering_while_a_turn_streams(demo, api, agent_server):
     session, editor = await agent_server(VSCODE_UI)
     api.add(text("slow " * 40, chunks=40, event_delay=0.05))

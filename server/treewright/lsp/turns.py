@@ -23,6 +23,7 @@ from treewright.agent.loop import Agent, TurnResult, new_turn_id
 from treewright.agent.permissions import Permissions
 from treewright.agent.sessions import SessionStore, UnknownSessionError
 from treewright.lsp.approvals import editor_asker
+from treewright.lsp.chat_stream import ChatEventStream
 from treewright.lsp.errors import BadParams, Cancelled, RequestFailed, UnknownItem
 
 log = logging.getLogger(__name__)
@@ -102,10 +103,15 @@ class TurnRunner:
         if progress:
             self.progress_turns[token] = turn_id
 
+        stream = ChatEventStream(
+            lambda params: self.ls.protocol.notify("treewright/chatEvent", params),
+            asyncio.get_running_loop(),
+        )
+
         def listen(event: events.Event) -> None:
             if event.seq == 1 and event.session_id not in self.busy:
                 self.busy[event.session_id] = turn_id
-            self.ls.protocol.notify("treewright/chatEvent", event.to_dict())
+            stream(event)
             if progress and event.type == events.TOOL and event.data["status"] == "start":
                 self.ls.work_done_progress.report(
                     token, lsp.WorkDoneProgressReport(message=event.data["summary"])
@@ -131,6 +137,7 @@ class TurnRunner:
         except ValueError as e:
             raise BadParams(str(e)) from None
         finally:
+            stream.flush()
             self.running.pop(turn_id, None)
             for sid, tid in list(self.busy.items()):
                 if tid == turn_id:
