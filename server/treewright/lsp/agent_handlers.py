@@ -8,16 +8,18 @@ every other request keeps being answered while a turn streams.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lsprotocol import types as lsp
 from pygls.uris import to_fs_path
 
 from treewright.agent import actions
-from treewright.agent.loop import TurnResult
 from treewright.index.tags import Definition
 from treewright.lsp.errors import BadParams
 from treewright.lsp.server import TreewrightServer
+
+if TYPE_CHECKING:
+    from treewright.agent.loop import TurnResult
 
 RUN_ACTION = "treewright.runAction"
 KIND_EXPLAIN = "source.treewright.explain"

@@ -52,7 +52,7 @@ def register(server: TreewrightServer) -> None:
 
     @server.feature(lsp.SHUTDOWN)
     async def shutdown(ls: TreewrightServer, params: None) -> None:
-        await ls.turns.close()
+        await ls.close_turns()
         for folder in ls.folders:
             folder.index.close()
 

@@ -19,7 +19,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import TYPE_CHECKING, BinaryIO
 
 from lsprotocol import types as lsp
 from pygls.exceptions import JsonRpcInvalidParams
@@ -28,7 +28,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from treewright import __version__
-from treewright.agent.client import preload_turn_libraries
+from treewright.foreground import imports_step_aside
 from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
@@ -36,11 +36,13 @@ from treewright.index.workspace import WorkspaceIndex
 from treewright.lsp.convert import Columns, LineBytes, Outline, document_columns, non_ascii_rows
 from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
 from treewright.lsp.positions import UTF8, UTF16, from_lsp_column
-from treewright.lsp.proposals import ProposalBook
 from treewright.lsp.protocol import TreewrightProtocol
 from treewright.lsp.stdio import PipeReader
-from treewright.lsp.turns import TurnRunner
 from treewright.settings import Settings, parse_settings
+
+if TYPE_CHECKING:
+    from treewright.lsp.proposals import ProposalBook
+    from treewright.lsp.turns import TurnRunner
 
 log = logging.getLogger(__name__)
 
@@ -90,8 +92,33 @@ class TreewrightServer(LanguageServer):
         # uri → ((size, mtime_ns), rows holding non-ASCII bytes) of files read from disk
         self._odd_rows: dict[str, tuple[tuple[int, int], frozenset[int]]] = {}
         self._warm_up: asyncio.Future | None = None
-        self.turns = TurnRunner(self)
-        self.proposals = ProposalBook(self)
+        self._turns: TurnRunner | None = None
+        self._proposals: ProposalBook | None = None
+
+    # ---- the agent, loaded on first use -------------------------------------------------
+    # Its modules (turns, sessions, tools, edits, the SDK client) are a tenth of the
+    # server's imports; the editor's first answers do not wait for them. The warm-up loads
+    # them once the editor is quiet, so a first chat rarely pays either.
+
+    @property
+    def turns(self) -> TurnRunner:
+        if self._turns is None:
+            from treewright.lsp.turns import TurnRunner
+
+            self._turns = TurnRunner(self)
+        return self._turns
+
+    @property
+    def proposals(self) -> ProposalBook:
+        if self._proposals is None:
+            from treewright.lsp.proposals import ProposalBook
+
+            self._proposals = ProposalBook(self)
+        return self._proposals
+
+    async def close_turns(self) -> None:
+        if self._turns is not None:
+            await self._turns.close()
 
     # ---- encoding and positions ---------------------------------------------------------
 
@@ -296,14 +323,14 @@ class TreewrightServer(LanguageServer):
         return {"files": len(folder.index.files), "symbols": len(folder.index.symbols), "ms": ms}
 
     async def _warm_up_when_idle(self) -> None:
-        """Build each folder's reference graph and import the model SDK ahead of the first
-        turn, once the editor has gone quiet: both are seconds of Python in a thread, which
+        """Build each folder's reference graph and import the agent and the model SDK ahead
+        of the first turn, once the editor has gone quiet: both are seconds of Python in a thread, which
         would take the interpreter from the loop while someone types (a 10,000-file
         workspace's requests waited up to 400 ms behind them)."""
         await self._editor_quiet(_IDLE_BEFORE_WARM_UP)
         for folder in list(self.folders):
             await asyncio.to_thread(folder.mapper.build, 1)
-        await asyncio.to_thread(preload_turn_libraries)
+        await asyncio.to_thread(_load_agent_stack)
 
     async def _editor_quiet(self, seconds: float, at_most: float | None = None) -> None:
         """Returns once the editor has sent nothing for `seconds`, or after `at_most`."""
@@ -354,6 +381,15 @@ class TreewrightServer(LanguageServer):
         if total is not None:
             params["total"] = total
         self.protocol.notify("treewright/indexStatus", params)
+
+
+def _load_agent_stack() -> None:
+    from treewright.agent.client import preload_turn_libraries
+
+    with imports_step_aside():
+        import treewright.lsp.proposals
+        import treewright.lsp.turns  # noqa: F401
+    preload_turn_libraries()
 
 
 def _read_lines(path: Path) -> list[bytes]:
