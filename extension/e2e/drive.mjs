@@ -77,6 +77,12 @@ async function step(name, seconds, body) {
     results.push([name, "failed"]);
     console.log(`FAIL ${name}: ${error.message}`);
     await shot(`${name.split(" ")[0]}-failure`).catch(() => undefined);
+    // A rerun overwrites the screenshot and the logs: what the extension saw goes to CI's log.
+    const tail = treewrightLog(dirs.userData).trimEnd().split("\n").slice(-40);
+    console.log(`  last ${tail.length} lines of the Treewright output channel:`);
+    for (const line of tail) {
+      console.log(`  | ${line}`);
+    }
   }
 }
 
