@@ -92,13 +92,14 @@ class TreewrightServer(LanguageServer):
         # uri → ((size, mtime_ns), rows holding non-ASCII bytes) of files read from disk
         self._odd_rows: dict[str, tuple[tuple[int, int], frozenset[int]]] = {}
         self._warm_up: asyncio.Future | None = None
+        self._agent_imported: asyncio.Future | None = None
         self._turns: TurnRunner | None = None
         self._proposals: ProposalBook | None = None
 
-    # ---- the agent, loaded on first use -------------------------------------------------
+    # ---- the agent, loaded beside the first answers ---------------------------------------
     # Its modules (turns, sessions, tools, edits, the SDK client) are a tenth of the
-    # server's imports; the editor's first answers do not wait for them. The warm-up loads
-    # them once the editor is quiet, so a first chat rarely pays either.
+    # server's imports. The editor's first answers do not wait for them: a thread imports
+    # them while indexing starts (see index_folder), so a first chat rarely waits either.
 
     @property
     def turns(self) -> TurnRunner:
@@ -289,6 +290,8 @@ class TreewrightServer(LanguageServer):
 
     async def index_folder(self, folder: Folder) -> dict:
         await self._editor_quiet(_QUIET_BEFORE_INDEXING, _LONGEST_WAIT_FOR_QUIET)
+        if self._agent_imported is None:
+            self._agent_imported = asyncio.ensure_future(asyncio.to_thread(_import_agent_modules))
         loop = asyncio.get_running_loop()
         token = str(uuid.uuid4())
         progress = await self._begin_progress(token, f"Treewright: indexing {folder.root.name}")
@@ -323,14 +326,14 @@ class TreewrightServer(LanguageServer):
         return {"files": len(folder.index.files), "symbols": len(folder.index.symbols), "ms": ms}
 
     async def _warm_up_when_idle(self) -> None:
-        """Build each folder's reference graph and import the agent and the model SDK ahead
-        of the first turn, once the editor has gone quiet: both are seconds of Python in a thread, which
+        """Build each folder's reference graph and import the model SDK ahead of the first
+        turn, once the editor has gone quiet: both are seconds of Python in a thread, which
         would take the interpreter from the loop while someone types (a 10,000-file
         workspace's requests waited up to 400 ms behind them)."""
         await self._editor_quiet(_IDLE_BEFORE_WARM_UP)
         for folder in list(self.folders):
             await asyncio.to_thread(folder.mapper.build, 1)
-        await asyncio.to_thread(_load_agent_stack)
+        await asyncio.to_thread(_import_model_sdk)
 
     async def _editor_quiet(self, seconds: float, at_most: float | None = None) -> None:
         """Returns once the editor has sent nothing for `seconds`, or after `at_most`."""
@@ -383,12 +386,16 @@ class TreewrightServer(LanguageServer):
         self.protocol.notify("treewright/indexStatus", params)
 
 
-def _load_agent_stack() -> None:
-    from treewright.agent.client import preload_turn_libraries
-
+def _import_agent_modules() -> None:
+    # Stepping aside for each message the editor sends meanwhile.
     with imports_step_aside():
         import treewright.lsp.proposals
         import treewright.lsp.turns  # noqa: F401
+
+
+def _import_model_sdk() -> None:
+    from treewright.agent.client import preload_turn_libraries
+
     preload_turn_libraries()
 
 
