@@ -9,7 +9,6 @@ error instead, so nobody sees an answer twice or a half answer silently complete
 from __future__ import annotations
 
 import asyncio
-import gc
 import logging
 import os
 from collections.abc import Callable
@@ -18,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from treewright.agent.pricing import Usage
 from treewright.foreground import imports_step_aside
+from treewright.long_lived import building_long_lived
 
 if TYPE_CHECKING:
     import anthropic
@@ -33,14 +33,12 @@ _MAX_RETRY_AFTER = 60.0
 def preload_turn_libraries() -> None:
     """Import what a turn needs and the server does not load at start: the SDK and the
     tool-input checker, ahead of the first model call and the first tool call. Over a
-    second of Python in some 3,000 modules, which step aside for the editor's requests."""
-    with imports_step_aside():
+    second of Python in some 3,000 modules, which step aside for the editor's requests.
+    Their 130k objects live as long as the server: full collection passes over them took
+    up to 130 ms each, while they were imported and after."""
+    with imports_step_aside(), building_long_lived():
         import anthropic  # noqa: F401
         import jsonschema  # noqa: F401
-
-    # Their 130k objects live as long as the server: a full collection pass over them took
-    # 130 ms, and fell on a keystroke every few seconds of typing.
-    gc.freeze()
 
 
 class ClientPool:

@@ -7,9 +7,7 @@ while it builds and see what is indexed so far. Open documents override the disk
 
 from __future__ import annotations
 
-import contextlib
 import functools
-import gc
 import hashlib
 import logging
 import os
@@ -29,6 +27,7 @@ from treewright.index.records import StoredFile
 from treewright.index.symbols import NameIndex, SymbolTable
 from treewright.index.tags import Definition, Reference
 from treewright.index.walk import WalkedFile, walk
+from treewright.long_lived import building_long_lived
 
 log = logging.getLogger(__name__)
 
@@ -59,23 +58,6 @@ class BuildStats:
     parsed: int  # files parsed in this build (not taken from the cache)
     symbols: int
     ms: float
-
-
-@contextlib.contextmanager
-def _gc_paused():
-    """Build without cyclic GC passes, then freeze what was built.
-
-    An index is hundreds of thousands of small tuples that live as long as the server;
-    scanning them again and again while building them costs a third of a warm start.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
 
 
 @functools.cache
@@ -141,7 +123,7 @@ class WorkspaceIndex:
         cancelled: Callable[[], bool] = lambda: False,
     ) -> BuildStats:
         """Bring the index up to date with the files on disk."""
-        with self._build_lock, _gc_paused():
+        with self._build_lock, building_long_lived():
             started = time.perf_counter()
             walked = walk(self.root, self.exclude)
             cached = self.cache.load() if not self.files else {}

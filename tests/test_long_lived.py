@@ -1,0 +1,72 @@
+"""No collector passes while long-lived objects are built; they are frozen afterwards."""
+
+import gc
+import threading
+import weakref
+
+from treewright.long_lived import building_long_lived
+
+
+class _Node:
+    def __init__(self):
+        self.me = self  # a cycle: only the cyclic collector could free it
+
+
+def test_no_collection_inside_and_what_was_built_is_frozen():
+    collections = []
+
+    def count(phase, info):
+        if phase == "start":
+            collections.append(info["generation"])
+
+    gc.callbacks.append(count)
+    frozen_before = gc.get_freeze_count()
+    try:
+        with building_long_lived():
+            built = [_Node() for _ in range(50_000)]  # far past gen0's threshold of 700
+            assert not gc.isenabled()
+        assert collections == []
+        assert gc.isenabled()
+        assert gc.get_freeze_count() >= frozen_before + len(built)
+        kept = weakref.ref(built[0])
+        del built
+        gc.collect()
+        assert kept() is not None  # frozen: full passes no longer look at these cycles
+    finally:
+        gc.callbacks.remove(count)
+        gc.unfreeze()
+    gc.collect()
+    assert kept() is None
+
+
+def test_overlapping_blocks_in_two_threads_keep_the_collector_off_until_the_last_ends():
+    inside, leave = threading.Event(), threading.Event()
+
+    def other():
+        with building_long_lived():
+            inside.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=other)
+    try:
+        with building_long_lived():
+            thread.start()
+            inside.wait(5)
+        assert not gc.isenabled()  # this block ended, the other thread's has not
+        leave.set()
+        thread.join(5)
+        assert gc.isenabled()
+    finally:
+        leave.set()
+        gc.unfreeze()
+
+
+def test_a_collector_turned_off_before_stays_off():
+    gc.disable()
+    try:
+        with building_long_lived():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+        gc.unfreeze()
