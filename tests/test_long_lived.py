@@ -1,10 +1,11 @@
-"""No collector passes while long-lived objects are built; they are frozen afterwards."""
+"""No collector passes (or no full ones, for imports) while long-lived objects are built;
+they are frozen afterwards."""
 
 import gc
 import threading
 import weakref
 
-from treewright.long_lived import building_long_lived
+from treewright.long_lived import building_long_lived, importing_long_lived
 
 
 class _Node:
@@ -69,4 +70,51 @@ def test_a_collector_turned_off_before_stays_off():
         assert not gc.isenabled()
     finally:
         gc.enable()
+        gc.unfreeze()
+
+
+def test_an_import_block_frees_its_garbage_young_but_runs_no_full_pass():
+    generations = []
+
+    def seen(phase, info):
+        if phase == "start":
+            generations.append(info["generation"])
+
+    threshold = gc.get_threshold()
+    gc.callbacks.append(seen)
+    try:
+        with importing_long_lived():
+            dropped = weakref.ref(_Node())  # cyclic garbage, as imports leave behind
+            kept = [_Node() for _ in range(200_000)]
+            assert dropped() is None  # a young pass freed it inside the block
+            assert gc.isenabled()
+        assert 0 in generations and 2 not in generations
+        assert gc.get_threshold() == threshold
+    finally:
+        gc.callbacks.remove(seen)
+        gc.unfreeze()
+    del kept
+
+
+def test_a_build_and_an_import_overlapping_in_two_threads():
+    threshold = gc.get_threshold()
+    importing, leave = threading.Event(), threading.Event()
+
+    def other():
+        with importing_long_lived():
+            importing.set()
+            leave.wait(5)
+
+    thread = threading.Thread(target=other)
+    try:
+        with building_long_lived():
+            thread.start()
+            importing.wait(5)
+            assert not gc.isenabled()  # the build's pause wins while it lasts
+        assert gc.isenabled() and gc.get_threshold()[2] > threshold[2]  # no full passes yet
+        leave.set()
+        thread.join(5)
+        assert gc.isenabled() and gc.get_threshold() == threshold
+    finally:
+        leave.set()
         gc.unfreeze()
