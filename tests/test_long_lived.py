@@ -40,25 +40,38 @@ def test_no_collection_inside_and_what_was_built_is_frozen():
     assert kept() is None
 
 
+class _BlockInAnotherThread:
+    """Holds `block` open in another thread from `enter()` until `leave()`."""
+
+    def __init__(self, block):
+        self._inside, self._leave = threading.Event(), threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(block,))
+
+    def _run(self, block):
+        with block():
+            self._inside.set()
+            self._leave.wait(5)
+
+    def enter(self):
+        self._thread.start()
+        self._inside.wait(5)
+
+    def leave(self):
+        self._leave.set()
+        if self._thread.ident is not None:  # started
+            self._thread.join(5)
+
+
 def test_overlapping_blocks_in_two_threads_keep_the_collector_off_until_the_last_ends():
-    inside, leave = threading.Event(), threading.Event()
-
-    def other():
-        with building_long_lived():
-            inside.set()
-            leave.wait(5)
-
-    thread = threading.Thread(target=other)
+    other = _BlockInAnotherThread(building_long_lived)
     try:
         with building_long_lived():
-            thread.start()
-            inside.wait(5)
+            other.enter()
         assert not gc.isenabled()  # this block ended, the other thread's has not
-        leave.set()
-        thread.join(5)
+        other.leave()
         assert gc.isenabled()
     finally:
-        leave.set()
+        other.leave()
         gc.unfreeze()
 
 
@@ -98,23 +111,14 @@ def test_an_import_block_frees_its_garbage_young_but_runs_no_full_pass():
 
 def test_a_build_and_an_import_overlapping_in_two_threads():
     threshold = gc.get_threshold()
-    importing, leave = threading.Event(), threading.Event()
-
-    def other():
-        with importing_long_lived():
-            importing.set()
-            leave.wait(5)
-
-    thread = threading.Thread(target=other)
+    importing = _BlockInAnotherThread(importing_long_lived)
     try:
         with building_long_lived():
-            thread.start()
-            importing.wait(5)
+            importing.enter()
             assert not gc.isenabled()  # the build's pause wins while it lasts
         assert gc.isenabled() and gc.get_threshold()[2] > threshold[2]  # no full passes yet
-        leave.set()
-        thread.join(5)
+        importing.leave()
         assert gc.isenabled() and gc.get_threshold() == threshold
     finally:
-        leave.set()
+        importing.leave()
         gc.unfreeze()
