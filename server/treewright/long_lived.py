@@ -5,10 +5,13 @@ triggers collection after collection while it grows, and each full pass walks ev
 built so far: 20-90 ms with the request loop stopped, several times over. At the end of
 either block below, what was built is frozen, so later full passes skip it.
 
-- `building_long_lived()`: no collection at all, for data that is all kept (the index).
-- `importing_long_lived()`: no full passes, but young ones still run: an import leaves
-  cyclic garbage behind (36k objects, 9 MB, for the server's own start) that a young
-  pass frees cheaply and that freezing would otherwise keep for good.
+- `building_long_lived()`: no collection at all. For the index, whose objects are all
+  kept, and for the imports a turn needs (the model SDK), which run in a thread while
+  the user types: 278 young passes held the loop during the SDK's, and pausing them kept
+  34k garbage objects but no more memory (98 MB resident either way).
+- `importing_long_lived()`: no full passes, but young ones still run. For the server's
+  own start, before any request is waiting: its imports leave cyclic garbage behind
+  (36k objects, 9 MB) that a young pass frees cheaply and freezing would keep for good.
 
 Blocks may overlap in different threads; the collector's settings come back when the last
 one ends.

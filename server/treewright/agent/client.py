@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from treewright.agent.pricing import Usage
 from treewright.foreground import imports_step_aside
-from treewright.long_lived import importing_long_lived
+from treewright.long_lived import building_long_lived
 
 if TYPE_CHECKING:
     import anthropic
@@ -36,7 +36,7 @@ def preload_turn_libraries() -> None:
     second of Python in some 3,000 modules, which step aside for the editor's requests.
     Their 130k objects live as long as the server: full collection passes over them took
     up to 130 ms each, while they were imported and after."""
-    with imports_step_aside(), importing_long_lived():
+    with imports_step_aside(), building_long_lived():
         import anthropic  # noqa: F401
         import jsonschema  # noqa: F401
 

@@ -33,7 +33,7 @@ from treewright.index.document import Document
 from treewright.index.languages import language_for_path
 from treewright.index.repomap import RepoMapper
 from treewright.index.workspace import WorkspaceIndex
-from treewright.long_lived import importing_long_lived
+from treewright.long_lived import building_long_lived
 from treewright.lsp.convert import Columns, LineBytes, Outline, document_columns, non_ascii_rows
 from treewright.lsp.errors import BadParams, Cancelled, UnknownItem
 from treewright.lsp.positions import UTF8, UTF16, from_lsp_column
@@ -389,7 +389,7 @@ class TreewrightServer(LanguageServer):
 
 def _import_agent_modules() -> None:
     # Stepping aside for each message the editor sends meanwhile.
-    with imports_step_aside(), importing_long_lived():
+    with imports_step_aside(), building_long_lived():
         import treewright.lsp.proposals
         import treewright.lsp.turns  # noqa: F401
 
