@@ -16,6 +16,7 @@ to the server for a product that takes a fifth of a millisecond here).
 from __future__ import annotations
 
 import re
+import sys
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from treewright.foreground import step_aside
 from treewright.index.tags import Definition
 from treewright.index.tokens import count_tokens
 from treewright.index.workspace import WorkspaceIndex
+from treewright.long_lived import building_long_lived
 
 if TYPE_CHECKING:
     import numpy as np
@@ -143,7 +145,11 @@ class RepoMapper:
             return self._graph
 
     def _make_graph(self, generation: int) -> _Graph:
-        # numpy loads on the first map, not at server start.
+        # numpy loads on the first map, not at server start; what it creates lives as long
+        # as the process, so it is frozen instead of walked by every full collection.
+        if "numpy" not in sys.modules:
+            with building_long_lived():
+                import numpy  # noqa: F401
         import numpy as np
 
         definitions = self.index.all_definitions()
