@@ -16,14 +16,18 @@ import pytest
 from tree_sitter import Query
 
 from treewright.index.languages import (
+    DEFINITIONS,
+    REFERENCES,
     grammars_dir,
     language_for_path,
     new_parser,
+    query_patterns,
     specs,
     tags_query,
+    tags_source,
     ts_language,
 )
-from treewright.index.tags import FileTags, extract
+from treewright.index.tags import FileTags, extract, query_tags, with_parents
 
 FIXTURES = Path(__file__).parent / "fixtures" / "languages"
 
@@ -414,6 +418,38 @@ def test_tags_query_compiles_and_uses_known_captures(language):
             assert known, capture
     # The grammar the language names exists in the language pack.
     assert ts_language(language) is not None
+
+
+def test_query_patterns_splits_at_top_level_and_drops_comments():
+    source = """; a comment with ( and " in it
+(function_definition
+  name: (identifier) @name) @definition.function ; says @definition.other
+"return" @reference
+[(call) (new_expression)] @reference.call ; ( [
+((identifier) @reference (#eq? @reference "a;b)"))
+"""
+    assert query_patterns(source) == [
+        "(function_definition\n  name: (identifier) @name) @definition.function",
+        '"return" @reference',
+        "[(call) (new_expression)] @reference.call",
+        '((identifier) @reference (#eq? @reference "a;b)"))',
+    ]
+
+
+@pytest.mark.parametrize("language", sorted(specs()))
+def test_query_patterns_are_the_patterns_tree_sitter_numbers(language):
+    patterns = query_patterns(tags_source(language))
+    assert len(patterns) == tags_query(language).pattern_count
+    assert all(Query(ts_language(language), p).pattern_count == 1 for p in patterns)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_definitions_or_references_alone_are_what_the_whole_query_finds(language):
+    whole = _tags(language)
+    root = new_parser(language).parse((FIXTURES / CASES[language].fixture).read_bytes()).root_node
+    assert with_parents(query_tags(language, root, only=DEFINITIONS)[0]) == whole.definitions
+    assert query_tags(language, root, only=REFERENCES)[1] == whole.references
+    assert tags_query(language, DEFINITIONS).pattern_count < tags_query(language).pattern_count
 
 
 @pytest.mark.parametrize(

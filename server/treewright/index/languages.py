@@ -9,6 +9,7 @@ compiling one costs milliseconds and a workspace has thousands of files.
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 from pathlib import Path
 from typing import NamedTuple
@@ -89,17 +90,38 @@ def tags_source(name: str) -> str:
     )
 
 
+# A query's text as tokens: a comment, a string, an opening or closing bracket, or a run
+# of anything else.
+_QUERY_TOKEN = re.compile(r';[^\n]*|"(?:\\.|[^"\\])*"|[(\[]|[)\]]|[^;"()\[\]]+')
+
+
+def query_patterns(source: str) -> list[str]:
+    """The top-level patterns of a query, in order and without comments: the patterns
+    tree-sitter numbers 0, 1, 2…, found without compiling the query."""
+    patterns: list[list[str]] = []
+    depth = 0
+    for token in _QUERY_TOKEN.findall(source):
+        if token.startswith(";"):
+            continue
+        if depth == 0 and token[0] in '(["':
+            patterns.append([])
+        if token in ("(", "["):
+            depth += 1
+        elif token in (")", "]"):
+            depth -= 1
+        if patterns:
+            patterns[-1].append(token)
+    return ["".join(p).strip() for p in patterns]
+
+
 @functools.cache
 def tags_query(name: str, only: str | None = None) -> Query:
     """The language's compiled tags query; with `only` ("definitions" or "references"),
-    the patterns that capture the other kind are disabled. Two such queries cost more than
-    the whole one, but an outline needs only definitions: a third of the time."""
+    just the patterns that capture that kind. Compiling costs up to 0.3 s (C++), about in
+    proportion to the patterns compiled: an outline needs the definitions alone, and
+    running only those takes a third of the time of the whole query."""
     source = tags_source(name)
-    query = Query(ts_language(name), source)
     if only is not None:
-        text = source.encode("utf-8")
-        for i in range(query.pattern_count):
-            pattern = text[query.start_byte_for_pattern(i) : query.end_byte_for_pattern(i)]
-            if (b"@definition." in pattern) != (only == DEFINITIONS):
-                query.disable_pattern(i)
-    return query
+        wanted = only == DEFINITIONS
+        source = "\n".join(p for p in query_patterns(source) if ("@definition." in p) == wanted)
+    return Query(ts_language(name), source)
