@@ -488,7 +488,7 @@ def run_treewright(cases: list[dict]) -> list[dict]:
             pointing = _overlap((found.start_line, found.end_line), tuple(case["target"]))
         message = None if isinstance(found, list) else refusal_message(found, case["path"])
         out.append({"id": case["id"], "outcome": score(case, result), "pointing": pointing,
-                    "exact": result == case["expected"], "seconds": seconds,
+                    "exact": result is not None and result == case["expected"], "seconds": seconds,
                     "how": type(found).__name__ if not isinstance(found, list) else "Match",
                     "message": message})
     return out
@@ -521,7 +521,7 @@ def run_aider(cases: list[dict]) -> list[dict]:
             got = [s.strip() for s in similar.split("\n") if s.strip()]
             pointing = bool(got) and sum(s in want for s in got) >= len(got) / 2
         out.append({"id": case["id"], "outcome": score(case, result), "pointing": pointing,
-                    "exact": result == case["expected"], "seconds": seconds,
+                    "exact": result is not None and result == case["expected"], "seconds": seconds,
                     "how": "Match" if result is not None else "None", "message": message})
     return out
 
@@ -562,8 +562,9 @@ def report(cases: list[dict], scores: dict[str, dict], corpora: list[str], comma
         + " (" + ", ".join(f"{k} {v}" for k, v in langs.most_common()) + ").",
         "",
         "| category | cases | Treewright correct / refused (pointing) / wrong | Aider correct / refused "
-        "(pointing) / wrong | Treewright wrong = 0 | Treewright correct ≥ Aider's |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "(pointing) / wrong | Treewright wrong = 0 | Treewright correct ≥ Aider's | byte-identical, "
+        "Treewright / Aider |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     total = Counter()
     for cat in CATEGORIES:
@@ -576,10 +577,11 @@ def report(cases: list[dict], scores: dict[str, dict], corpora: list[str], comma
 
         better = "" if ai is None else ("n/a (no unique answer)" if cat not in UNIQUE else
                                         ("✓" if tw["correct"] >= ai["correct"] else "✗"))
+        identical = f"{tw['exact']} / {ai['exact'] if ai else '—'}"
         lines.append(f"| {cat} | {n} | {cell(tw)} | {cell(ai) if ai else '—'} | "
-                     f"{'✓' if tw['wrong'] == 0 else '✗'} | {better} |")
+                     f"{'✓' if tw['wrong'] == 0 else '✗'} | {better} | {identical} |")
         for tool, s in scores.items():
-            for k in ("correct", "refused", "wrong"):
+            for k in ("correct", "refused", "wrong", "exact"):
                 total[f"{tool}:{k}"] += s[cat][k]
     row = ["| all | " + str(total["n"])]
     for tool in ("treewright", "aider"):
@@ -587,7 +589,9 @@ def report(cases: list[dict], scores: dict[str, dict], corpora: list[str], comma
             row.append(f"{total[tool + ':correct']} / {total[tool + ':refused']} / {total[tool + ':wrong']}")
         else:
             row.append("—")
-    lines.append(" | ".join(row) + " |  |  |")
+    identical = " / ".join(str(total[f"{tool}:exact"]) if tool in scores else "—"
+                           for tool in ("treewright", "aider"))
+    lines.append(" | ".join(row) + f" |  |  | {identical} |")
     lines.append("")
     medians = ", ".join(f"{k} {v * 1000:.2f} ms" for k, v in timing.items())
     lines.append(f"Time per case, median: {medians}.")

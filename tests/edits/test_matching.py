@@ -109,8 +109,10 @@ def test_spaces_in_the_file_tabs_in_the_snippet():
 
 
 def test_trailing_whitespace_either_side():
+    # A line the edit leaves alone keeps the file's trailing whitespace; a changed line is
+    # written as new_string has it.
     text = "def f():  \n    return 1\t\n"
-    assert edit(text, "def f():\n    return 1\n", "def f():\n    return 2\n") == "def f():\n    return 2\n"
+    assert edit(text, "def f():\n    return 1\n", "def f():\n    return 2\n") == "def f():  \n    return 2\n"
     assert edit("a = 1\nb = 2\n", "a = 1   \nb = 2 \n", "a = 3\nb = 2\n") == "a = 3\nb = 2\n"
 
 
@@ -124,16 +126,32 @@ def test_crlf_file_with_an_lf_snippet_keeps_crlf():
 
 
 def test_blank_line_dropped_or_added_in_the_snippet():
-    # The file has a blank line between these two; the snippet is also dedented by 4.
+    # The file has a blank line between these two; the snippet is also dedented by 4. Both
+    # strings leave it out, so the edit is not about it: the file keeps it.
     old = "        value += item.price\n    return value\n"
     new = "        value += item.price\n    return round(value)\n"
-    assert edit(CODE, old, new) == CODE.replace(
-        "            value += item.price\n\n        return value\n",
-        "            value += item.price\n        return round(value)\n",
-    )
+    assert edit(CODE, old, new) == CODE.replace("return value", "return round(value)")
+    # A blank line the snippet adds, in both strings, is not added to the file either.
     old = "def count(self):\n\n    return len(self.items)\n"
-    result = edit(CODE, old, "def count(self):\n    return len(self.items) + 0\n")
-    assert result.endswith("\n    def count(self):\n        return len(self.items) + 0\n")
+    new = "def count(self):\n\n    return len(self.items) + 0\n"
+    assert edit(CODE, old, new) == CODE.replace("len(self.items)\n", "len(self.items) + 0\n")
+
+
+def test_blank_lines_the_edit_changes_are_its_own():
+    # new_string adds a blank line where old_string has none: that is the edit.
+    old = "value = 0\nfor item in self.items:\n"
+    new = "value = 0\n\nfor item in self.items:\n"
+    assert edit(CODE, old, new) == CODE.replace("value = 0\n", "value = 0\n\n")
+    # and removes one the file has, quoted with the file's indentation shifted.
+    old = "    value += item.price\n\nreturn value\n"
+    new = "    value += item.price\nreturn value\n"
+    assert edit(CODE, old, new) == CODE.replace("item.price\n\n", "item.price\n")
+
+
+def test_unchanged_lines_keep_the_files_tabs_and_spaces():
+    go = "func f() {\n\tif x {  \n\t\treturn 1\n\t}\n}\n"
+    result = edit(go, "if x {\n    return 1\n}", "if x {\n    return 2\n}")
+    assert result == "func f() {\n\tif x {  \n\t\treturn 2\n\t}\n}\n"
 
 
 def test_same_indentation_is_preferred_to_a_shifted_one():
@@ -305,4 +323,4 @@ def test_a_match_is_the_block_or_fits_strictly_better(case):
 
 def test_a_literal_ellipsis_matches_before_any_elision():
     text = "def f():  \n    ...\n"
-    assert edit(text, "def f():\n    ...\n", "def f():\n    return 1\n") == "def f():\n    return 1\n"
+    assert edit(text, "def f():\n    ...\n", "def f():\n    return 1\n") == "def f():  \n    return 1\n"

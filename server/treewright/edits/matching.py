@@ -4,7 +4,8 @@ A model quotes text it read a while ago: with the indentation shifted or tabs tu
 spaces, trailing whitespace lost, CRLF turned into LF, a blank line dropped, or lines left
 out as `...`. Each tolerance is tried only when the stricter ones found nothing, and at each
 level the match must be unique: a wrong match silently corrupts a file, while a refusal comes
-back to the model with what is really there, and it tries again.
+back to the model with what is really there, and it tries again. Lines the model quoted but
+did not change are written back as the file has them, whitespace and blank lines included.
 """
 
 from __future__ import annotations
@@ -345,7 +346,7 @@ def _fit(f: _File, old_segs, new_segs, old_nl, new_nl, replace_all, how) -> list
         return Ambiguous(tuple(_first_last(f, a, segs) for a, _ in found), how)
     matches: list[Match] = []
     for a, r in found:
-        m = _build(f, a, segs, new_segs, r, lead, trail, old_nl, new_nl)
+        m = _build(f, a, segs, old_segs, new_segs, r, lead, trail, old_nl, new_nl)
         if isinstance(m, Invalid):
             return m
         if not matches or m.start >= matches[-1].end:
@@ -357,7 +358,9 @@ def _first_last(f: _File, a: Assignment, segs) -> tuple[int, int]:
     return f.nb[a[0]] + 1, f.nb[a[-1] + len(segs[-1]) - 1] + 1
 
 
-def _build(f: _File, a: Assignment, segs, new_segs, r: Reindent | None, lead, trail, old_nl, new_nl):
+def _build(
+    f: _File, a: Assignment, segs, old_segs, new_segs, r: Reindent | None, lead, trail, old_nl, new_nl
+):
     first, last = (k - 1 for k in _first_last(f, a, segs))
     # Blank lines the snippet starts or ends with are taken from the file, as many as it has.
     while lead and first > 0 and not f.content(first - 1).strip():
@@ -368,28 +371,63 @@ def _build(f: _File, a: Assignment, segs, new_segs, r: Reindent | None, lead, tr
         new_nl = False  # the file ends there without a line break, and keeps ending so
     eol = f.eol_at(first)
     pieces: list[str] = []
-    for j, seg in enumerate(new_segs):
+    for j, (old_seg, new_seg) in enumerate(zip(old_segs, new_segs, strict=True)):
         if j:  # the lines a `...` stands for, as they are
             gap_from = f.nb[a[j - 1] + len(segs[j - 1]) - 1]
             pieces.append(f.text[f.ends[gap_from] : f.starts[f.nb[a[j]]]])
-        for line in seg:
-            if r is not None and line.strip():
+        for line, the_files in _segment_lines(f, a[j], old_seg, new_seg):
+            if r is not None and not the_files:
                 indent = _parts(line)[0]
-                moved = r(indent)
+                moved = r(indent) if line.strip() else ""
                 if moved is None:
                     return Invalid(
                         f"old_string matched lines {first + 1}-{last + 1} only with its indentation "
                         f"changed, and new_string's line {line.strip()!r} cannot be re-indented the "
                         "same way. Quote old_string with the file's indentation."
                     )
-                line = moved + line[len(indent) :]
-            elif r is not None:
-                line = ""
+                line = moved + line[len(indent) :] if line.strip() else ""
             pieces.append(line + eol)
     new_text = "".join(pieces)
     if not new_nl and new_text.endswith(eol):
         new_text = new_text[: -len(eol)]
     return Match(f.starts[first], f.ends[last] if old_nl else f.cends[last], new_text)
+
+
+def _segment_lines(f: _File, at: int, old_seg: list[str], new_seg: list[str]) -> Iterator[tuple[str, bool]]:
+    """new_string's lines for one segment matched at non-blank position `at`, each with
+    whether it is the file's own line. What the edit leaves alone is written as the file
+    has it: a line that is the same in old_string and new_string, and the blank lines
+    between two lines when both strings have as many there. Whitespace the model misquoted
+    (trailing spaces, tabs, a blank line dropped or added) is not its edit, and stays."""
+    old = [(i, line.rstrip()) for i, line in enumerate(old_seg) if line.strip()]
+    new = [(j, line.rstrip()) for j, line in enumerate(new_seg) if line.strip()]
+    if not new:
+        yield from ((line, False) for line in new_seg)
+        return
+    # Each new line that stands where an old one stood: (that old line's place, unchanged?).
+    # Runs replaced line for line count as standing in place.
+    same = difflib.SequenceMatcher(None, [b for _, b in old], [b for _, b in new], autojunk=False)
+    stands: dict[int, tuple[int, bool]] = {}
+    for tag, i1, i2, j1, j2 in same.get_opcodes():
+        if tag == "equal" or (tag == "replace" and i2 - i1 == j2 - j1):
+            stands.update((j1 + d, (i1 + d, tag == "equal")) for d in range(j2 - j1))
+    yield from ((line, False) for line in new_seg[: new[0][0]])
+    for q, (j, _) in enumerate(new):
+        here = stands.get(q)
+        if q:
+            gap = new_seg[new[q - 1][0] + 1 : j]
+            before = stands.get(q - 1)
+            if (before and here and here[0] == before[0] + 1
+                    and old[here[0]][0] - old[before[0]][0] - 1 == len(gap)):
+                rows = range(f.nb[at + before[0]] + 1, f.nb[at + here[0]])
+                yield from ((f.content(k), True) for k in rows)
+            else:
+                yield from ((line, False) for line in gap)
+        if here and here[1]:
+            yield f.content(f.nb[at + here[0]]), True
+        else:
+            yield new_seg[j], False
+    yield from ((line, False) for line in new_seg[new[-1][0] + 1 :])
 
 
 # ---- indentation ---------------------------------------------------------------------------
