@@ -16,7 +16,9 @@ budgets. Medians over the repeats are reported, as seconds and as ratios to the 
   aider_env.py). Its cold and warm runs are each a fresh process, as a new aider session.
 - Peak memory: the sum of the PSS (proportional set size: a page shared by n processes
   counts 1/n in each) of the measured process and all its descendants (for Treewright's
-  cold index: the parse workers), sampled every 10 ms. Summing RSS instead would count
+  cold index: the parse workers), sampled every 10 ms, in one more interleaved pass after
+  the timed repeats: sampling slows what it samples, so timed runs are not sampled.
+  Summing RSS instead would count
   the interpreter and grammar pages the workers share with their parent once per
   process. The RSS sum (never less than the measured process's own
   VmHWM) is kept too, in the raw JSON and in a line under each corpus's table.
@@ -133,8 +135,11 @@ def _memory_mb(pids: list[int]) -> tuple[float, float]:
     return rss / 1024, pss / 1024
 
 
-def run_child(command: list[str], timeout: float = 3600) -> dict:
-    """Run a measuring child; its JSON result (last stdout line) plus the tree's peak RSS."""
+def run_child(command: list[str], timeout: float = 3600, memory: bool = True) -> dict:
+    """Run a measuring child; its JSON result (last stdout line), plus with `memory` the
+    process tree's peak PSS and RSS, sampled every 10 ms. Sampling slows the child: reading
+    smaps walks its page tables (effect's warm start + map 0.35 -> 0.44 s, Aider's warm map
+    2.65 -> 3.03 s), so timed runs go unsampled."""
     # The previous run's writes (a 50 MB cache, Aider's tags) are flushed first: left to the
     # kernel, the flush lands in this run's time (the first warm start after a cold one
     # took 0.1-0.2 s longer on django).
@@ -150,29 +155,33 @@ def run_child(command: list[str], timeout: float = 3600) -> dict:
             peak_rss, peak_pss = max(peak_rss, rss), max(peak_pss, pss)
 
     sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    if memory:
+        sampler.start()
     try:
         out, err = proc.communicate(timeout=timeout)
     finally:
         done.set()
-        sampler.join()
+        if memory:
+            sampler.join()
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(command[:4])}… failed ({proc.returncode}):\n{err[-4000:]}")
     result = json.loads(out.strip().splitlines()[-1])
-    result["tree_peak_mb"] = peak_pss
-    result["tree_peak_rss_mb"] = max(peak_rss, result.get("peak_mb", 0.0))
+    if memory:
+        result["tree_peak_mb"] = peak_pss
+        result["tree_peak_rss_mb"] = max(peak_rss, result.get("peak_mb", 0.0))
     return result
 
 
-def _ours(name: str, root: Path, tokens: int) -> dict:
+def _ours(name: str, root: Path, tokens: int, memory: bool) -> dict:
     return run_child([sys.executable, __file__, "--measure", name, "--corpus", str(root),
-                      "--tokens", str(tokens)])
+                      "--tokens", str(tokens)], memory=memory)
 
 
-def _aider(py: Path, root: Path, listing: Path, cache: Path, tokens: int, cold: bool) -> dict:
+def _aider(py: Path, root: Path, listing: Path, cache: Path, tokens: int, cold: bool,
+           memory: bool) -> dict:
     command = [str(py), str(HERE / "aider_env.py"), "--measure", "--corpus", str(root), "--files",
                str(listing), "--tokens", str(tokens), "--cache", str(cache)]
-    return run_child(command + (["--cold"] if cold else []))
+    return run_child(command + (["--cold"] if cold else []), memory=memory)
 
 
 def file_list(root: Path) -> list[str]:
@@ -197,31 +206,38 @@ def file_list(root: Path) -> list[str]:
 def run_corpus(root: Path, repeats: int, aider_py: Path | None, log=print) -> dict:
     root = root.resolve()
     files = file_list(root)
-    runs: dict[str, list[dict]] = {}
+    runs: dict[str, list[dict]] = {}  # timed, `repeats` each
+    memory: dict[str, dict] = {}  # one sampled run each, for the peaks
     cache = root.parent / f".aider-tags-{root.name}"
 
-    def add(key: str, result: dict) -> None:
+    def add(key: str, result: dict, sampled: bool) -> None:
+        if sampled:
+            memory[key] = result
+            log(f"  {key:>16}: peak {result['tree_peak_mb']:.0f} MB")
+            return
         runs.setdefault(key, []).append(result)
         extra = f" + map {result['map_s']:.3f} s" if "map_s" in result else ""
-        log(f"  {key:>16}: {result['seconds']:.3f} s{extra}, peak {result['tree_peak_mb']:.0f} MB")
+        log(f"  {key:>16}: {result['seconds']:.3f} s{extra}")
 
     with tempfile.TemporaryDirectory() as tmp:
         listing = Path(tmp, "files.json")
         listing.write_text(json.dumps(files))
-        for r in range(repeats):
-            log(f" repeat {r + 1}/{repeats}")
-            add("baseline", _ours("baseline", root, 0))
+        for r in range(repeats + 1):
+            sampled = r == repeats
+            log(" memory, sampled" if sampled else f" repeat {r + 1}/{repeats}")
+            add("baseline", _ours("baseline", root, 0, sampled), sampled)
             for b in BUDGETS:
-                add(f"tw_cold_{b}", _ours("tw_cold", root, b))
+                add(f"tw_cold_{b}", _ours("tw_cold", root, b, sampled), sampled)
             for b in BUDGETS:
-                add(f"tw_warm_{b}", _ours("tw_warm", root, b))
+                add(f"tw_warm_{b}", _ours("tw_warm", root, b, sampled), sampled)
             if aider_py is not None:
                 for b in BUDGETS:
-                    add(f"aider_cold_{b}", _aider(aider_py, root, listing, cache, b, cold=True))
-                    add(f"aider_warm_{b}", _aider(aider_py, root, listing, cache, b, cold=False))
+                    add(f"aider_cold_{b}", _aider(aider_py, root, listing, cache, b, True, sampled), sampled)
+                    add(f"aider_warm_{b}", _aider(aider_py, root, listing, cache, b, False, sampled),
+                        sampled)
     shutil.rmtree(cache, ignore_errors=True)
     return {"root": str(root), "name": root.name, "files": len(files),
-            "bytes": runs["baseline"][0]["bytes"], "runs": runs}
+            "bytes": runs["baseline"][0]["bytes"], "runs": runs, "memory": memory}
 
 
 def med(runs: dict, key: str, field: str = "seconds") -> float:
@@ -244,12 +260,14 @@ def summary(result: dict) -> dict:
             s[f"aider_warm_{b}"] = med(runs, f"aider_warm_{b}")
             s[f"speedup_cold_{b}"] = s[f"aider_cold_{b}"] / tw_cold
             s[f"warm_vs_aider_{b}"] = tw_warm / s[f"aider_warm_{b}"]
-    peak = {k: med(runs, k, "tree_peak_mb") for k in runs}
+    # Peaks come from the sampled runs; raw results from before those were kept apart have
+    # them in every timed run, and the oldest hold only the RSS sum, as tree_peak_mb.
+    sampled = {k: [v] for k, v in result["memory"].items()} if "memory" in result else runs
+    peak = {k: med(sampled, k, "tree_peak_mb") for k in sampled}
     s["peak"] = peak
-    # Raw results from before PSS was measured hold only the RSS sum, as tree_peak_mb.
-    rss_field = "tree_peak_rss_mb" if all("tree_peak_rss_mb" in r for v in runs.values() for r in v) \
+    rss_field = "tree_peak_rss_mb" if all("tree_peak_rss_mb" in r for v in sampled.values() for r in v) \
         else "tree_peak_mb"
-    peak_rss = {k: med(runs, k, rss_field) for k in runs}
+    peak_rss = {k: med(sampled, k, rss_field) for k in sampled}
     if "aider_cold_1024" in runs:
         tw_max = max(v for k, v in peak.items() if k.startswith("tw_"))
         aider_max = max(v for k, v in peak.items() if k.startswith("aider_"))
@@ -302,7 +320,8 @@ def corpus_table(name: str, result: dict, repeats: int) -> str:
                 key = f"aider_{kind}_{b}"
                 row(f"Aider RepoMap {kind} ({how}), {b:,} tokens", s[key], key)
     head = (f"Corpus `{name}` ({result['name']}): {result['files']} files with a grammar, "
-            f"{result['bytes'] / 1e6:.1f} MB parsed; median of {repeats} interleaved runs.\n\n"
+            f"{result['bytes'] / 1e6:.1f} MB parsed; median of {repeats} interleaved timed runs, "
+            "peak memory from one more, sampled.\n\n"
             "| measure | seconds | ratio to baseline | peak MB (PSS) | target | vs Aider |\n"
             "| --- | --- | --- | --- | --- | --- |\n")
     lines = [head + "\n".join(rows)]
