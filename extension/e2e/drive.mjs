@@ -95,10 +95,24 @@ async function shot(name) {
 const workbench = () => page.locator(".monaco-workbench");
 
 async function command(title) {
-  await page.keyboard.press("F1");
   const input = page.locator(".quick-input-widget input");
-  await input.waitFor({ state: "visible" });
-  await input.fill(`>${title}`);
+  // The palette can close again as soon as it opens when a view that was just shown takes
+  // focus (the chat's webview does, once loaded): open it again, three times at most.
+  for (let attempt = 1; ; attempt++) {
+    await page.keyboard.press("F1");
+    try {
+      await input.waitFor({ state: "visible", timeout: 5_000 });
+      await input.fill(`>${title}`, { timeout: 5_000 });
+      break;
+    } catch (error) {
+      if (attempt === 3) {
+        throw error;
+      }
+      log(`the command palette closed before "${title}" was typed; opening it again\n`);
+      await page.keyboard.press("Escape");
+      await sleep(500);
+    }
+  }
   const row = page.locator(".quick-input-list .monaco-list-row", { hasText: title }).first();
   await row.waitFor({ state: "visible", timeout: 10_000 });
   await row.click();
