@@ -47,6 +47,13 @@ export class ReviewController implements vscode.TextDocumentContentProvider, vsc
       vscode.workspace.registerTextDocumentContentProvider(SCHEME, this),
       vscode.languages.registerCodeLensProvider({ scheme: SCHEME }, this),
       vscode.workspace.onDidChangeTextDocument((e) => this.documentChanged(e.document.uri)),
+      // A diff editor can show its proposed side before that side's lenses are asked for:
+      // in CI's e2e, reviews opened now and then with no Accept/Reject lenses at all.
+      vscode.window.onDidChangeVisibleTextEditors((editors) => {
+        if (editors.some((e) => e.document.uri.scheme === SCHEME)) {
+          this.lensEmitter.fire();
+        }
+      }),
       vscode.commands.registerCommand("treewright.review", (proposalId: string) => this.review(proposalId)),
       vscode.commands.registerCommand("treewright.acceptHunk", (proposalId: string, hunkId: string) => this.accept(proposalId, [hunkId])),
       vscode.commands.registerCommand("treewright.rejectHunk", (proposalId: string, hunkId: string) => this.reject(proposalId, [hunkId])),
@@ -178,8 +185,7 @@ export class ReviewController implements vscode.TextDocumentContentProvider, vsc
           preserveFocus: i < files.length - 1,
         });
       }
-      // Ask for the lenses again now that the diff editors exist: once in CI's e2e a review
-      // opened with no Accept/Reject lenses at all, until something else refreshed them.
+      // And once more now that the diff editors exist.
       this.lensEmitter.fire();
     } catch (error) {
       void vscode.window.showErrorMessage(`Treewright: cannot review the proposal: ${messageOf(error)}`);
