@@ -376,16 +376,18 @@ def _build(
             gap_from = f.nb[a[j - 1] + len(segs[j - 1]) - 1]
             pieces.append(f.text[f.ends[gap_from] : f.starts[f.nb[a[j]]]])
         for line, the_files in _segment_lines(f, a[j], old_seg, new_seg):
-            if r is not None and not the_files:
+            if r is not None and not the_files and line.strip():
                 indent = _parts(line)[0]
-                moved = r(indent) if line.strip() else ""
+                moved = r(indent)
                 if moved is None:
                     return Invalid(
                         f"old_string matched lines {first + 1}-{last + 1} only with its indentation "
                         f"changed, and new_string's line {line.strip()!r} cannot be re-indented the "
                         "same way. Quote old_string with the file's indentation."
                     )
-                line = moved + line[len(indent) :] if line.strip() else ""
+                line = moved + line[len(indent) :]
+            elif r is not None and not the_files:
+                line = ""
             pieces.append(line + eol)
     new_text = "".join(pieces)
     if not new_nl and new_text.endswith(eol):
